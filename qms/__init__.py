@@ -1,0 +1,65 @@
+"""QMS: controlled documents and quality records for public institutions."""
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+
+from qms.config import PROJECT_ROOT, build_config
+
+#: Every blueprint module; each exposes ``bp``.
+BLUEPRINTS = (
+    "qms.core.views",
+    "qms.auth.views",
+    "qms.auth.admin_views",
+    "qms.org.views",
+    "qms.documents.views",
+    "qms.trail.views",
+    "qms.docgen.views",
+    "qms.search.views",
+)
+
+#: Modules that declare models, imported so that metadata and migrations see them.
+MODEL_MODULES = (
+    "qms.auth.models",
+    "qms.org.models",
+    "qms.documents.models",
+    "qms.trail.models",
+    "qms.storage.models",
+    "qms.docgen.models",
+    "qms.search.models",
+)
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application; ``overrides`` replace settings (tests use it)."""
+    config = build_config(overrides)
+    app = Flask(
+        __name__,
+        instance_path=config["INSTANCE_PATH"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(config)
+
+    from qms.extensions import csrf, db, login_manager, migrate
+
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    with app.app_context():
+        from qms.db import configure_sqlite, is_sqlite
+
+        if is_sqlite(db.engine):
+            configure_sqlite(db.engine)
+
+    from qms.core import setup
+
+    setup.init_app(app)
+    for module in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(module).bp)
+    return app

@@ -1,0 +1,85 @@
+"""Named permissions and the default roles built from them.
+
+A view asks for a permission, never for a role name. Roles are sets of permissions
+stored in the database; these defaults are what ``qms init`` loads.
+"""
+from __future__ import annotations
+
+# Controlled documents
+DOCUMENT_READ_DRAFTS = "document.read_drafts"  #: see versions that are not effective
+DOCUMENT_DRAFT = "document.draft"  #: create documents and write drafts
+DOCUMENT_REVIEW = "document.review"
+DOCUMENT_APPROVE = "document.approve"
+DOCUMENT_MANAGE = "document.manage"  #: register, distribution lists, withdrawals, new revisions
+DOCUMENT_ACK_REPORT = "document.ack_report"  #: who has read what
+# Organisation
+PROCESS_MANAGE = "process.manage"
+# Audit trail
+TRAIL_VIEW = "trail.view"
+# Later modules
+AUDIT_MANAGE = "audit.manage"
+AUDIT_PERFORM = "audit.perform"
+FINDING_CREATE = "finding.create"
+CAPA_MANAGE = "capa.manage"
+CAPA_VERIFY = "capa.verify"
+NC_REPORT = "nonconformity.report"
+NC_MANAGE = "nonconformity.manage"
+RECORD_READ = "record.read"
+RECORD_MANAGE = "record.manage"
+RECORD_DISPOSE = "record.dispose"
+# Administration
+ADMIN_USERS = "admin.users"
+ADMIN_SETTINGS = "admin.settings"
+ADMIN_TEMPLATES = "admin.templates"
+
+#: Every permission with its Spanish label, in display order.
+PERMISSIONS: dict[str, str] = {
+    DOCUMENT_READ_DRAFTS: "Ver borradores y versiones no vigentes",
+    DOCUMENT_DRAFT: "Elaborar documentos",
+    DOCUMENT_REVIEW: "Revisar documentos",
+    DOCUMENT_APPROVE: "Aprobar documentos",
+    DOCUMENT_MANAGE: "Administrar el listado maestro de documentos",
+    DOCUMENT_ACK_REPORT: "Ver tomas de conocimiento",
+    PROCESS_MANAGE: "Administrar procesos",
+    TRAIL_VIEW: "Ver la bitácora",
+    AUDIT_MANAGE: "Planificar auditorías",
+    AUDIT_PERFORM: "Ejecutar auditorías",
+    FINDING_CREATE: "Registrar hallazgos",
+    CAPA_MANAGE: "Gestionar acciones correctivas y preventivas",
+    CAPA_VERIFY: "Verificar la eficacia de acciones",
+    NC_REPORT: "Informar producto o servicio no conforme",
+    NC_MANAGE: "Tratar producto o servicio no conforme",
+    RECORD_READ: "Consultar registros",
+    RECORD_MANAGE: "Gestionar registros",
+    RECORD_DISPOSE: "Aprobar la disposición de registros",
+    ADMIN_USERS: "Administrar usuarios y roles",
+    ADMIN_SETTINGS: "Configurar la institución",
+    ADMIN_TEMPLATES: "Administrar plantillas Word",
+}
+
+_STAFF = {NC_REPORT}
+
+#: Default roles: name -> (label, permissions).
+DEFAULT_ROLES: dict[str, tuple[str, set[str]]] = {
+    "quality": (
+        "Encargado(a) de Calidad",
+        _STAFF
+        | {
+            DOCUMENT_READ_DRAFTS, DOCUMENT_DRAFT, DOCUMENT_MANAGE, DOCUMENT_ACK_REPORT,
+            PROCESS_MANAGE, TRAIL_VIEW, AUDIT_MANAGE, CAPA_MANAGE, NC_MANAGE,
+            RECORD_READ, RECORD_MANAGE, FINDING_CREATE,
+        },
+    ),
+    "author": ("Elabora", _STAFF | {DOCUMENT_READ_DRAFTS, DOCUMENT_DRAFT}),
+    "reviewer": ("Revisa", _STAFF | {DOCUMENT_READ_DRAFTS, DOCUMENT_REVIEW}),
+    "approver": (
+        "Aprueba (Jefe/a de Servicio)",
+        _STAFF | {DOCUMENT_READ_DRAFTS, DOCUMENT_APPROVE, RECORD_DISPOSE, RECORD_READ, DOCUMENT_ACK_REPORT},
+    ),
+    "auditor": (
+        "Auditor(a) interno(a)",
+        _STAFF | {AUDIT_PERFORM, FINDING_CREATE, CAPA_VERIFY, RECORD_READ, DOCUMENT_READ_DRAFTS, TRAIL_VIEW},
+    ),
+    "staff": ("Funcionario(a)", set(_STAFF)),
+    "admin": ("Administrador(a)", {ADMIN_USERS, ADMIN_SETTINGS, ADMIN_TEMPLATES, TRAIL_VIEW}),
+}

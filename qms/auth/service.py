@@ -1,0 +1,168 @@
+"""Users, roles and sign-in: the only place that changes them."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from qms.auth import permissions as P
+from qms.auth.models import LoginAttempt, Role, User
+from qms.errors import PermissionDenied, ServiceError
+from qms.extensions import db
+from qms.timeutil import now_utc
+from qms.trail import service as trail
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
+MIN_PASSWORD_LENGTH = 10
+
+#: The same message for an unknown user and a wrong password, so neither is revealed.
+BAD_LOGIN = "Usuario o contraseña incorrectos."
+THROTTLED = "Demasiados intentos fallidos para esta cuenta. Espere unos minutos antes de volver a intentar."
+
+
+def _require(actor, permission: str) -> None:
+    if actor is None or not actor.can(permission):
+        raise PermissionDenied()
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
+
+
+def _recent_failures(username: str) -> int:
+    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    return db.session.scalar(
+        sa.select(sa.func.count(LoginAttempt.id)).where(
+            LoginAttempt.username == username,
+            LoginAttempt.is_success.is_(False),
+            LoginAttempt.at >= now_utc() - window,
+        )
+    )
+
+
+def authenticate(username: str, password: str, remote_addr: str = "") -> User:
+    """Return the user if the credentials are right; raise ServiceError otherwise.
+
+    Throttling counts failures per account, not per address: a whole office behind one
+    IP keeps working while one account is being guessed.
+    """
+    username = (username or "").strip().lower()[:60]
+    if _recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        db.session.add(LoginAttempt(username=username, remote_addr=remote_addr, is_success=False))
+        raise ServiceError(THROTTLED)
+    user = find_user(username)
+    ok = user is not None and user.is_enabled and user.check_password(password)
+    db.session.add(LoginAttempt(username=username, remote_addr=remote_addr[:64], is_success=ok))
+    if not ok:
+        raise ServiceError(BAD_LOGIN)
+    user.last_login_at = now_utc()
+    trail.record(user, "user.login", "user", user.id, user.username, {"ip": remote_addr})
+    return user
+
+
+def logout(user: User) -> None:
+    """End every session of the user by rotating their session token."""
+    user.rotate_session_token()
+    trail.record(user, "user.logout", "user", user.id, user.username, {})
+
+
+def validate_password(password: str, field: str = "password") -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres.", field=field)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise ServiceError("La contraseña actual no es correcta.", field="current_password")
+    validate_password(new, "new_password")
+    user.set_password(new)
+    user.rotate_session_token()
+    trail.record(user, "user.password_changed", "user", user.id, user.username, {})
+
+
+def _roles_by_name(names) -> list[Role]:
+    roles = db.session.scalars(sa.select(Role).where(Role.name.in_(list(names)))).all()
+    missing = set(names) - {r.name for r in roles}
+    if missing:
+        raise ServiceError(f"Rol desconocido: {', '.join(sorted(missing))}.", field="roles")
+    return list(roles)
+
+
+def create_user(actor, *, username: str, full_name: str, password: str, roles=(), email: str = "",
+                position: str = "", unit=None) -> User:
+    """Create a user; ``actor`` None means the command line (operator)."""
+    if actor is not None:
+        _require(actor, P.ADMIN_USERS)
+    username = (username or "").strip().lower()
+    if not USERNAME_RE.match(username):
+        raise ServiceError("El usuario debe tener 2 a 60 caracteres: letras minúsculas, números, punto, guion o guion bajo.",
+                           field="username")
+    if find_user(username) is not None:
+        raise ServiceError("Ese nombre de usuario ya existe o existió; los nombres no se reutilizan.", field="username")
+    if not (full_name or "").strip():
+        raise ServiceError("El nombre completo es obligatorio.", field="full_name")
+    validate_password(password)
+    user = User(username=username, full_name=full_name.strip(), email=(email or "").strip(),
+                position=(position or "").strip(), unit=unit, roles=_roles_by_name(roles))
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    trail.record(actor, "user.created", "user", user.id, username, {"roles": sorted(roles)})
+    return user
+
+
+def update_user(actor, user: User, *, full_name: str, email: str, position: str, unit, roles,
+                is_enabled: bool, new_password: str = "") -> User:
+    """Change a user's data and roles; deactivation and a new password end their sessions."""
+    _require(actor, P.ADMIN_USERS)
+    if not (full_name or "").strip():
+        raise ServiceError("El nombre completo es obligatorio.", field="full_name")
+    if user.id == actor.id and not is_enabled:
+        raise ServiceError("No puede desactivar su propia cuenta.", field="is_enabled")
+    role_objs = _roles_by_name(roles)
+    if user.id == actor.id and not any(P.ADMIN_USERS in (r.permissions or []) for r in role_objs):
+        raise ServiceError("No puede quitarse a sí mismo la administración de usuarios.", field="roles")
+    before = _snapshot(user)
+    user.full_name, user.email, user.position = full_name.strip(), (email or "").strip(), (position or "").strip()
+    user.unit = unit
+    user.roles = role_objs
+    if new_password:
+        validate_password(new_password, "new_password")
+        user.set_password(new_password)
+    if user.is_enabled and not is_enabled or new_password:
+        user.rotate_session_token()
+    user.is_enabled = is_enabled
+    db.session.flush()
+    details = trail.changes(before, _snapshot(user))
+    if new_password:
+        details["password"] = "cambiada"
+    trail.record(actor, "user.updated", "user", user.id, user.username, details)
+    return user
+
+
+def _snapshot(user: User) -> dict:
+    return {"full_name": user.full_name, "email": user.email, "position": user.position,
+            "unit": user.unit.name if user.unit else None, "roles": sorted(user.role_names),
+            "is_enabled": user.is_enabled}
+
+
+def update_role(actor, role: Role, *, label: str, permissions) -> Role:
+    _require(actor, P.ADMIN_USERS)
+    unknown = set(permissions) - set(P.PERMISSIONS)
+    if unknown:
+        raise ServiceError("Permiso desconocido.", field="permissions")
+    if not (label or "").strip():
+        raise ServiceError("El nombre del rol es obligatorio.", field="label")
+    if P.ADMIN_USERS in (role.permissions or []) and P.ADMIN_USERS not in permissions and P.ADMIN_USERS in actor.permissions:
+        holders = [r for r in db.session.scalars(sa.select(Role)) if P.ADMIN_USERS in (r.permissions or []) and r.id != role.id]
+        if not holders:
+            raise ServiceError("Al menos un rol debe conservar la administración de usuarios.", field="permissions")
+    before = {"label": role.label, "permissions": sorted(role.permissions or [])}
+    role.label = label.strip()
+    role.permissions = sorted(set(permissions))
+    db.session.flush()
+    trail.record(actor, "role.updated", "role", role.id, role.name,
+                 trail.changes(before, {"label": role.label, "permissions": role.permissions}))
+    return role

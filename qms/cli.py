@@ -1,0 +1,163 @@
+"""The ``qms`` command: init, demo, users, docs, tick, audit-log (plus search and storage)."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import sqlalchemy as sa
+from flask.cli import FlaskGroup, with_appcontext
+
+from qms import create_app
+from qms.extensions import db
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main():
+    """QMS: documentos controlados y registros de calidad."""
+
+
+@main.command("init")
+@with_appcontext
+def init_command():
+    """Create or upgrade the database and load reference data (harmless to repeat)."""
+    from flask_migrate import upgrade
+
+    from qms.org.loader import load_reference_data
+
+    upgrade()
+    counts = load_reference_data()
+    db.session.commit()
+    click.echo("Base de datos al día. Datos de referencia agregados: "
+               + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@main.command("demo")
+@with_appcontext
+def demo_command():
+    """Load the demo institution (once) and print the demo users."""
+    from qms.demo.loader import DemoAlreadyLoaded, load_demo
+
+    try:
+        users = load_demo()
+    except DemoAlreadyLoaded as already:
+        users = already.users
+        click.echo("La institución de demostración ya estaba cargada.")
+    else:
+        db.session.commit()
+        click.echo("Institución de demostración cargada.")
+    click.echo("\nUsuarios de demostración (usuario / contraseña / rol):")
+    for user in users:
+        click.echo(f"  {user['username']:<12} {user['password']:<16} {', '.join(user['roles'])}")
+
+
+@main.command("tick")
+@with_appcontext
+def tick_command():
+    """Make effective the approved versions whose date has come."""
+    from qms.documents import service
+
+    count = service.tick()
+    db.session.commit()
+    click.echo(f"Versiones que entraron en vigencia: {count}")
+
+
+@main.group("users")
+def users_group():
+    """Users."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Nombre completo.")
+@click.option("--role", "roles", multiple=True, required=True, help="Rol (repetible): quality, author, ...")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--position", default="", help="Cargo.")
+@click.option("--email", default="")
+@with_appcontext
+def users_create(username, full_name, roles, password, position, email):
+    """Create a user."""
+    from qms.auth import service
+    from qms.errors import ServiceError
+
+    try:
+        user = service.create_user(None, username=username, full_name=full_name, password=password,
+                                   roles=roles, position=position, email=email)
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Usuario {user.username} creado con roles: {', '.join(user.role_names)}")
+
+
+@users_group.command("list")
+@with_appcontext
+def users_list():
+    """List users."""
+    from qms.auth.models import User
+
+    for user in db.session.scalars(sa.select(User).order_by(User.username)):
+        state = "activo" if user.is_enabled else "desactivado"
+        click.echo(f"{user.username:<16} {user.full_name:<32} {','.join(user.role_names):<24} {state}")
+
+
+@main.group("docs")
+def docs_group():
+    """Controlled documents."""
+
+
+@docs_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Salida JSON para scripts.")
+@with_appcontext
+def docs_list(as_json):
+    """Print the document register."""
+    from qms.documents.models import Document
+
+    rows = []
+    for document in db.session.scalars(sa.select(Document).order_by(Document.code)):
+        effective = document.effective_version
+        latest = document.latest_version
+        rows.append({
+            "code": document.code, "title": document.title, "type": document.type.code,
+            "process": document.process.code, "state": latest.state if latest else None,
+            "effective_version": effective.number if effective else None,
+            "effective_date": effective.effective_date.isoformat() if effective and effective.effective_date else None,
+        })
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        eff = f"v{row['effective_version']:02d}" if row["effective_version"] else "—"
+        click.echo(f"{row['code']:<12} {row['type']:<3} {row['process']:<6} {eff:<5} {row['state']:<12} {row['title']}")
+
+
+@main.group("audit-log")
+def audit_log_group():
+    """The audit trail."""
+
+
+@audit_log_group.command("verify")
+@with_appcontext
+def audit_log_verify():
+    """Verify the hash chain; exit 1 naming the first broken link."""
+    from qms.trail.service import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        click.echo(f"Bitácora íntegra: {report.checked} entradas verificadas.")
+        return
+    click.echo(f"Bitácora alterada en la entrada {report.broken_at}: {report.reason} "
+               f"({report.checked} entradas válidas antes).", err=True)
+    sys.exit(1)
+
+
+def _register_optional_commands() -> None:
+    """Attach the command groups that other modules own."""
+    from qms.docgen.cli import render_command
+    from qms.search.cli import search_group
+
+    docs_group.add_command(render_command, "render")
+    main.add_command(search_group, "search")
+
+
+_register_optional_commands()

@@ -1,0 +1,145 @@
+"""Request-wide behaviour: login loading, idle timeout, security headers, filters."""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+
+from qms import timeutil
+from qms.extensions import db, login_manager
+
+#: Seconds between two lazy runs of the scheduled tick in one process.
+TICK_INTERVAL = 60
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Inicie sesión para continuar."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    app.before_request(enforce_idle_timeout)
+    app.before_request(lazy_tick)
+    app.after_request(security_headers)
+    app.teardown_appcontext(_remove_session)
+    register_error_pages(app)
+    register_template_helpers(app)
+
+
+def _remove_session(_exc=None):
+    db.session.remove()
+
+
+def load_user(user_id: str):
+    """Load the user named in the session, only if its session token still matches."""
+    from qms.auth.models import User
+
+    try:
+        ident, token = user_id.split(":", 1)
+        user = db.session.get(User, int(ident))
+    except (ValueError, TypeError):
+        return None
+    if user is None or not user.is_enabled or user.session_token != token:
+        return None
+    return user
+
+
+def enforce_idle_timeout():
+    """End the session after the configured minutes without a request."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = time.time()
+    last_seen = session.get("last_seen", now)
+    limit = current_app_config("IDLE_TIMEOUT_MINUTES") * 60
+    if now - last_seen > limit:
+        logout_user()
+        session.pop("last_seen", None)
+        flash("Su sesión se cerró por inactividad. Inicie sesión nuevamente.", "warning")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session["last_seen"] = now
+    session.permanent = True
+    return None
+
+
+def current_app_config(key):
+    from flask import current_app
+
+    return current_app.config[key]
+
+
+def lazy_tick():
+    """Run the scheduled step (versions that become effective) at most once a minute."""
+    from flask import current_app
+
+    if request.endpoint == "static" or current_app.config.get("TESTING_DISABLE_TICK"):
+        return
+    last = current_app.extensions.get("qms_last_tick", 0)
+    if time.time() - last < TICK_INTERVAL:
+        return
+    current_app.extensions["qms_last_tick"] = time.time()
+    from qms.documents import service as documents
+
+    documents.tick()
+    db.session.commit()
+
+
+def security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    )
+    return response
+
+
+def register_error_pages(app: Flask) -> None:
+    messages = {
+        400: ("Solicitud inválida", "La solicitud no se pudo procesar."),
+        403: ("Acceso denegado", "No tiene permiso para ver esta página o realizar esta acción."),
+        404: ("No encontrado", "La página o el objeto que busca no existe."),
+        405: ("Método no permitido", "Esta acción no se puede realizar de esa forma."),
+        413: ("Archivo demasiado grande", "El archivo supera el tamaño máximo permitido."),
+        500: ("Error interno", "Ocurrió un error inesperado. Nada se guardó a medias; intente nuevamente."),
+    }
+
+    def make_handler(code):
+        def handler(_error):
+            db.session.rollback()
+            title, text = messages[code]
+            return render_template("errors/error.html", code=code, title=title, text=text), code
+
+        return handler
+
+    for code in messages:
+        app.register_error_handler(code, make_handler(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        db.session.rollback()
+        text = (
+            "El formulario expiró o no es válido (protección CSRF). Vuelva atrás, "
+            "recargue la página y envíelo otra vez; su texto sigue en el formulario anterior."
+        )
+        return render_template("errors/error.html", code=400, title="Formulario expirado", text=text), 400
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["date"] = timeutil.format_date
+    app.jinja_env.filters["datetime"] = timeutil.format_datetime
+
+    @app.context_processor
+    def inject_helpers():
+        def can(permission: str) -> bool:
+            return current_user.is_authenticated and current_user.can(permission)
+
+        from flask import current_app
+        # TEMP-SEARCH: remove once the search blueprint has its results page.
+        return {"can": can, "today": timeutil.today_local(), "has_search": "search.results" in current_app.view_functions}
+
+    @app.before_request
+    def _stash_user():
+        g.user = current_user if current_user.is_authenticated else None

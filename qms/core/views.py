@@ -1,0 +1,31 @@
+"""Home page and the inbox (Mis pendientes)."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from qms.documents import queries
+from qms.web import public
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.inbox"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/pendientes")
+@login_required
+def inbox():
+    return render_template("core/inbox.html", documents=queries.inbox(current_user))
+
+
+@bp.route("/salud")
+@public
+def health():
+    """Liveness probe for the process manager: no database access."""
+    return {"status": "ok"}

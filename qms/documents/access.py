@@ -1,0 +1,37 @@
+"""Who may see and do what with a document version: one place, used by views, templates and search."""
+from __future__ import annotations
+
+from qms.auth import permissions as P
+
+#: States a user without ``document.read_drafts`` may open.
+PUBLIC_STATES = frozenset({"effective", "obsolete"})
+
+
+def can_view_version(user, version) -> bool:
+    """Return whether ``user`` may open ``version``.
+
+    Every signed-in member of staff reads effective and obsolete versions; drafts and
+    versions in workflow are for those who take part in document control.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if version.state in PUBLIC_STATES:
+        return True
+    return user.can(P.DOCUMENT_READ_DRAFTS)
+
+
+def can_view_document(user, document) -> bool:
+    """Return whether ``user`` may open the document's page (some version is visible)."""
+    return any(can_view_version(user, v) for v in document.versions)
+
+
+def can_edit_version(user, version) -> bool:
+    """Return whether ``user`` may change the draft's content now."""
+    from qms.documents.models import EDITABLE_STATES
+
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.can(P.DOCUMENT_DRAFT)
+        and version.state in EDITABLE_STATES
+    )

@@ -1,0 +1,137 @@
+"""Read-only queries: the document register, reviews due, the inbox's document items."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from qms.auth import permissions as P
+from qms.documents.models import Document, DocumentType, DocumentVersion, Signature, document_regions
+from qms.extensions import db
+from qms.timeutil import today_local
+
+#: Register states: a document is "in force" when it has an effective version.
+REGISTER_STATES = {
+    "effective": "Vigente",
+    "in_progress": "En preparación",
+    "withdrawn": "Anulado",
+}
+
+SORTS = {
+    "code": Document.code,
+    "title": Document.title,
+    "type": DocumentType.code,
+    "created": Document.created_at.desc(),
+}
+
+
+@dataclass
+class RegisterFilters:
+    type_id: int | None = None
+    process_id: int | None = None
+    state: str | None = None
+    region: str | None = None
+    text: str = ""
+    sort: str = "code"
+
+
+def register_query(filters: RegisterFilters, user) -> sa.Select:
+    """Return the register's select: documents with their versions, filtered and sorted.
+
+    A user who may not read drafts sees only documents that have an effective or
+    obsolete version.
+    """
+    stmt = (
+        sa.select(Document)
+        .join(DocumentType, Document.type_id == DocumentType.id)
+        .options(selectinload(Document.versions), selectinload(Document.regions))
+    )
+    if filters.type_id:
+        stmt = stmt.where(Document.type_id == filters.type_id)
+    if filters.process_id:
+        stmt = stmt.where(Document.process_id == filters.process_id)
+    if filters.region:
+        stmt = stmt.where(Document.id.in_(
+            sa.select(document_regions.c.document_id).where(document_regions.c.region_code == filters.region)))
+    if filters.text:
+        like = f"%{filters.text.lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(Document.code).like(like), sa.func.lower(Document.title).like(like)))
+    effective = sa.select(DocumentVersion.document_id).where(DocumentVersion.state == "effective")
+    open_states = ("draft", "returned", "in_review", "in_approval", "approved")
+    in_progress = sa.select(DocumentVersion.document_id).where(DocumentVersion.state.in_(open_states))
+    if filters.state == "effective":
+        stmt = stmt.where(Document.id.in_(effective))
+    elif filters.state == "in_progress":
+        stmt = stmt.where(Document.id.in_(in_progress))
+    elif filters.state == "withdrawn":
+        stmt = stmt.where(Document.id.not_in(effective), Document.id.not_in(in_progress))
+    if not user.can(P.DOCUMENT_READ_DRAFTS):
+        public = sa.select(DocumentVersion.document_id).where(DocumentVersion.state.in_(("effective", "obsolete")))
+        stmt = stmt.where(Document.id.in_(public))
+    return stmt.order_by(SORTS.get(filters.sort, Document.code), Document.code)
+
+
+def review_due(within_days: int = 30) -> dict[str, list[DocumentVersion]]:
+    """Return effective versions whose review is overdue, and those due within ``within_days``."""
+    today = today_local()
+    rows = db.session.scalars(
+        sa.select(DocumentVersion)
+        .where(DocumentVersion.state == "effective", DocumentVersion.review_due <= today + timedelta(days=within_days))
+        .order_by(DocumentVersion.review_due)
+    ).all()
+    return {
+        "overdue": [v for v in rows if v.review_due < today],
+        "soon": [v for v in rows if v.review_due >= today],
+    }
+
+
+@dataclass
+class DocumentInbox:
+    returned: list = field(default_factory=list)
+    drafts: list = field(default_factory=list)
+    to_review: list = field(default_factory=list)
+    to_approve: list = field(default_factory=list)
+    acknowledgements: list = field(default_factory=list)
+    reviews_due: list = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(getattr(self, name)) for name in self.__dataclass_fields__)
+
+
+def _signed_by(user_id: int, meaning: str):
+    return sa.select(Signature.version_id).where(Signature.user_id == user_id, Signature.meaning == meaning)
+
+
+def _authored_by(user) -> sa.ColumnElement:
+    return sa.or_(DocumentVersion.created_by_id == user.id, DocumentVersion.id.in_(_signed_by(user.id, "authored")))
+
+
+def inbox(user) -> DocumentInbox:
+    """Return the document work waiting for ``user``."""
+    from qms.documents.acknowledgements import pending_for
+
+    box = DocumentInbox()
+    versions = sa.select(DocumentVersion).join(Document, DocumentVersion.document_id == Document.id)
+    if user.can(P.DOCUMENT_DRAFT):
+        box.returned = db.session.scalars(
+            versions.where(DocumentVersion.state == "returned", _authored_by(user)).order_by(Document.code)).all()
+        box.drafts = db.session.scalars(
+            versions.where(DocumentVersion.state == "draft", _authored_by(user)).order_by(Document.code)).all()
+    if user.can(P.DOCUMENT_REVIEW):
+        box.to_review = db.session.scalars(
+            versions.where(DocumentVersion.state == "in_review", sa.not_(_authored_by(user))).order_by(Document.code)).all()
+    if user.can(P.DOCUMENT_APPROVE):
+        box.to_approve = db.session.scalars(
+            versions.where(
+                DocumentVersion.state == "in_approval",
+                sa.not_(_authored_by(user)),
+                DocumentVersion.id.not_in(_signed_by(user.id, "reviewed")),
+            ).order_by(Document.code)).all()
+    box.acknowledgements = pending_for(user)
+    due = review_due()
+    mine = (lambda v: True) if user.can(P.DOCUMENT_MANAGE) else (lambda v: v.document.owner_id == user.id)
+    box.reviews_due = [v for v in due["overdue"] + due["soon"] if mine(v)]
+    return box

@@ -1,0 +1,222 @@
+"""Operations on controlled documents: the only place that changes them.
+
+Each function takes the acting user, checks permission and state, changes the objects,
+writes the audit trail and queues search indexing. It flushes but never commits: the
+request (or CLI command) commits once, or rolls back.
+"""
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+
+from qms import search
+from qms.auth import permissions as P
+from qms.documents import numbering
+from qms.documents.common import SEARCH_KIND, require, version_label
+from qms.documents.content import clean_sections
+from qms.documents.models import (
+    EDITABLE_STATES,
+    LOCKED_STATES,
+    DistributionEntry,
+    Document,
+    DocumentType,
+    DocumentVersion,
+)
+from qms.errors import ConflictError, NotFound, ServiceError
+from qms.extensions import db
+from qms.timeutil import now_utc
+from qms.trail import service as trail
+# The transitions live in their own module; re-exported as part of the service.
+from qms.documents.transitions import apply_transition, tick  # noqa: F401
+
+def new_verification_code() -> str:
+    """Return a short, unambiguous code printed on every copy (no 0/O, 1/I)."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(8))
+        if db.session.scalar(sa.select(DocumentVersion.id).where(DocumentVersion.verification_code == code)) is None:
+            return code
+
+
+def get_document(code: str) -> Document:
+    document = db.session.scalar(sa.select(Document).where(Document.code == code))
+    if document is None:
+        raise NotFound("No existe un documento con ese código.")
+    return document
+
+
+def get_version(code: str, number: int) -> DocumentVersion:
+    version = db.session.scalar(
+        sa.select(DocumentVersion).join(Document).where(Document.code == code, DocumentVersion.number == number)
+    )
+    if version is None:
+        raise NotFound("No existe esa versión del documento.")
+    return version
+
+
+def _validate_title(title: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("El título es obligatorio.", field="title")
+    if len(title) > 250:
+        raise ServiceError("El título no puede superar 250 caracteres.", field="title")
+    return title
+
+
+def create_document(actor, *, doc_type: DocumentType, process, title: str, owner=None, regions=(), sections=None) -> Document:
+    """Register a new document with its first draft (Versión 01)."""
+    require(actor, P.DOCUMENT_DRAFT)
+    if not doc_type.is_active:
+        raise ServiceError("Ese tipo de documento no está activo.", field="type_id")
+    if not process.is_active:
+        raise ServiceError("Ese proceso no está activo.", field="process_id")
+    title = _validate_title(title)
+    code = numbering.next_code(doc_type.code_pattern, doc_type.code, process.code)
+    document = Document(
+        code=code, title=title, type=doc_type, process=process,
+        owner_id=(owner or actor).id, created_by_id=actor.id, regions=list(regions),
+    )
+    db.session.add(document)
+    version = DocumentVersion(
+        document=document, number=1, state="draft", title=title,
+        sections=clean_sections(doc_type.sections, sections or {}),
+        change_description="Creación del documento.",
+        verification_code=new_verification_code(),
+        created_by_id=actor.id, updated_by_id=actor.id,
+    )
+    db.session.add(version)
+    db.session.flush()
+    trail.record(actor, "document.created", "document", document.id, code,
+                 {"title": title, "type": doc_type.code, "process": process.code,
+                  "regions": [r.code for r in regions]})
+    trail.record(actor, "version.created", "document_version", version.id, version_label(version), {"number": 1})
+    search.queue_index(SEARCH_KIND, version.id)
+    return document
+
+
+def _check_editable(actor, version: DocumentVersion, expected_lock_version: int | None) -> None:
+    require(actor, P.DOCUMENT_DRAFT)
+    if version.state not in EDITABLE_STATES:
+        raise ServiceError(
+            f"La versión está «{version.state_label}» y ya no se puede editar."
+        )
+    if expected_lock_version is not None and version.lock_version != expected_lock_version:
+        raise ConflictError(
+            "Otra persona guardó esta versión mientras usted la editaba. Su texto no se guardó: "
+            "revise la versión actual más abajo y vuelva a aplicar sus cambios."
+        )
+
+
+def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict, change_description: str,
+               references=(), expected_lock_version: int | None = None) -> DocumentVersion:
+    """Save the draft's content, refusing a save based on an outdated copy."""
+    _check_editable(actor, version, expected_lock_version)
+    title = _validate_title(title)
+    references = [d for d in references if d.id != version.document_id]
+    before = {"title": version.title, "sections": version.sections,
+              "change_description": version.change_description,
+              "references": [d.code for d in version.references]}
+    version.title = title
+    version.sections = clean_sections(version.document.type.sections, sections)
+    version.change_description = (change_description or "").strip()
+    version.references = list(references)
+    version.updated_at = now_utc()
+    version.updated_by_id = actor.id
+    version.document.title = title
+    db.session.flush()
+    after = {"title": version.title, "sections": version.sections,
+             "change_description": version.change_description,
+             "references": [d.code for d in version.references]}
+    trail.record(actor, "version.edited", "document_version", version.id, version_label(version),
+                 trail.changes(before, after))
+    search.queue_index(SEARCH_KIND, version.id)
+    return version
+
+
+def attach_word_source(actor, version: DocumentVersion, sha256: str, text: str,
+                       expected_lock_version: int | None = None) -> DocumentVersion:
+    """Make an uploaded Word file (already validated and stored) the draft's content."""
+    _check_editable(actor, version, expected_lock_version)
+    before = {"authoring_mode": version.authoring_mode, "source_sha256": version.source_sha256}
+    version.authoring_mode = "word"
+    version.source_sha256 = sha256
+    version.source_text = text or ""
+    version.updated_at = now_utc()
+    version.updated_by_id = actor.id
+    db.session.flush()
+    trail.record(actor, "version.word_uploaded", "document_version", version.id, version_label(version),
+                 trail.changes(before, {"authoring_mode": "word", "source_sha256": sha256}))
+    search.queue_index(SEARCH_KIND, version.id)
+    return version
+
+
+def switch_to_browser(actor, version: DocumentVersion, expected_lock_version: int | None = None) -> DocumentVersion:
+    """Go back to authoring by sections (the uploaded file stays in the store and the trail)."""
+    _check_editable(actor, version, expected_lock_version)
+    version.authoring_mode = "browser"
+    version.source_sha256 = None
+    version.source_text = ""
+    version.updated_by_id = actor.id
+    db.session.flush()
+    trail.record(actor, "version.browser_mode", "document_version", version.id, version_label(version), {})
+    search.queue_index(SEARCH_KIND, version.id)
+    return version
+
+
+def open_version(document: Document) -> DocumentVersion | None:
+    """Return the version still in preparation (draft to approved), if any."""
+    return next((v for v in document.versions if v.state not in LOCKED_STATES), None)
+
+
+def start_revision(actor, document: Document) -> DocumentVersion:
+    """Start the next version as a copy of the effective content (or the latest version)."""
+    require(actor, P.DOCUMENT_DRAFT)
+    pending = open_version(document) or next((v for v in document.versions if v.state == "approved"), None)
+    if pending is not None:
+        raise ServiceError(
+            f"Ya hay una versión en preparación ({pending.label}, {pending.state_label}); termínela o anúlela primero."
+        )
+    source = document.effective_version or document.latest_version
+    number = max(v.number for v in document.versions) + 1
+    references = list(source.references)
+    version = DocumentVersion(
+        document=document, number=number, state="draft", title=source.title,
+        sections=dict(source.sections or {}), authoring_mode=source.authoring_mode,
+        source_sha256=source.source_sha256, source_text=source.source_text,
+        change_description="", verification_code=new_verification_code(),
+        created_by_id=actor.id, updated_by_id=actor.id,
+    )
+    db.session.add(version)
+    version.references = references
+    db.session.flush()
+    trail.record(actor, "version.created", "document_version", version.id, version_label(version),
+                 {"number": number, "copied_from": source.number})
+    search.queue_index(SEARCH_KIND, version.id)
+    return version
+
+
+def update_document(actor, document: Document, *, owner, regions) -> Document:
+    """Change the document's owner and regional scope (its code never changes)."""
+    require(actor, P.DOCUMENT_MANAGE)
+    before = {"owner": document.owner_id, "regions": sorted(r.code for r in document.regions)}
+    document.owner_id = owner.id if owner else None
+    document.regions = list(regions)
+    db.session.flush()
+    after = {"owner": document.owner_id, "regions": sorted(r.code for r in document.regions)}
+    trail.record(actor, "document.updated", "document", document.id, document.code, trail.changes(before, after))
+    for version in document.versions:
+        search.queue_index(SEARCH_KIND, version.id)
+    return document
+
+
+def set_distribution(actor, document: Document, *, roles=(), units=()) -> Document:
+    """Replace the list of roles and units that must acknowledge the effective version."""
+    require(actor, P.DOCUMENT_MANAGE)
+    before = sorted(e.label for e in document.distribution)
+    document.distribution = [DistributionEntry(role=r) for r in roles] + [DistributionEntry(unit=u) for u in units]
+    db.session.flush()
+    after = sorted(e.label for e in document.distribution)
+    trail.record(actor, "document.distribution", "document", document.id, document.code,
+                 {"distribution": [before, after]})
+    return document

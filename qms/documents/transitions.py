@@ -1,0 +1,160 @@
+"""Apply workflow transitions to versions: permission, state, segregation of duties,
+signature, trail and indexing, all in the caller's transaction."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from qms import search
+from qms.documents import workflow
+from qms.documents.common import SEARCH_KIND, require, version_label
+from qms.documents.content import content_sha256
+from qms.documents.models import DocumentVersion, Signature
+from qms.errors import ConflictError, ServiceError
+from qms.extensions import db
+from qms.timeutil import add_months, now_utc, today_local
+from qms.trail import service as trail
+
+
+def _signers(version: DocumentVersion, meaning: str) -> set[int]:
+    ids = {s.user_id for s in version.signatures if s.meaning == meaning}
+    if meaning == "authored" and version.created_by_id:
+        ids.add(version.created_by_id)
+    return ids
+
+
+def _check_segregation(actor, version: DocumentVersion, transition: workflow.Transition) -> None:
+    if not current_app.config.get("SEGREGATION_OF_DUTIES", True):
+        return
+    words = {"authored": "elaboró", "reviewed": "revisó"}
+    for meaning in transition.excluded_signers:
+        if actor.id in _signers(version, meaning):
+            raise ServiceError(
+                f"Segregación de funciones: usted {words[meaning]} esta versión, "
+                f"por lo que no puede «{transition.label.lower()}»."
+            )
+
+
+def _sign(actor, version: DocumentVersion, meaning: str, comment: str) -> Signature:
+    signature = Signature(
+        version=version, user_id=actor.id, meaning=meaning, signed_at=now_utc(), comment=comment,
+        content_sha256=content_sha256(version), signer_name=actor.full_name, signer_position=actor.position or "",
+    )
+    db.session.add(signature)
+    db.session.flush()
+    return signature
+
+
+def _validate_effective_date(effective_date: date | None) -> date:
+    today = today_local()
+    if effective_date is None:
+        return today
+    if effective_date < today:
+        raise ServiceError("La fecha de vigencia no puede ser anterior a hoy.", field="effective_date")
+    return effective_date
+
+
+def apply_transition(actor, version: DocumentVersion, name: str, *, password: str = "", comment: str = "",
+                     effective_date: date | None = None, expected_lock_version: int | None = None) -> DocumentVersion:
+    """Move ``version`` along the workflow on behalf of ``actor``.
+
+    Every user transition asks for the password again, as signing does.
+    """
+    if name not in workflow.USER_TRANSITIONS:
+        raise ServiceError("Acción desconocida.")
+    transition = workflow.TRANSITIONS[name]
+    require(actor, transition.permission)
+    if expected_lock_version is not None and version.lock_version != expected_lock_version:
+        raise ConflictError("La versión cambió desde que abrió la página; revísela antes de continuar.")
+    try:
+        workflow.check(name, version.state)
+    except ValueError:
+        raise ServiceError(
+            f"No se puede «{transition.label.lower()}» una versión en estado «{version.state_label}»."
+        ) from None
+    comment = (comment or "").strip()
+    if transition.needs_comment and not comment:
+        word = "el motivo" if name == "withdraw" else "las observaciones"
+        raise ServiceError(f"Debe indicar {word}.", field="comment")
+    _check_segregation(actor, version, transition)
+    if not actor.check_password(password):
+        raise ServiceError("La contraseña no es correcta.", field="password")
+    if name == "submit" and version.authoring_mode == "browser" and not any((version.sections or {}).values()):
+        raise ServiceError("La versión no tiene contenido: complete al menos una sección antes de enviarla.")
+
+    before = version.state
+    details: dict = {"state": [before, transition.target]}
+    if comment:
+        details["comment"] = comment
+    if name == "approve":
+        _approve(actor, version, _validate_effective_date(effective_date), details)
+    else:
+        if transition.signature:
+            details["signature"] = _signature_details(_sign(actor, version, transition.signature, comment))
+        if name == "withdraw":
+            version.withdrawn_at = now_utc()
+            version.withdrawn_reason = comment
+        version.state = transition.target
+        db.session.flush()
+        trail.record(actor, f"version.{name}", "document_version", version.id, version_label(version), details)
+    search.queue_index(SEARCH_KIND, version.id)
+    return version
+
+
+def _signature_details(signature: Signature) -> dict:
+    return {"meaning": signature.meaning, "content_sha256": signature.content_sha256}
+
+
+def _approve(actor, version: DocumentVersion, effective_date: date, details: dict) -> None:
+    """Sign, generate the official copy once, and take effect now or on the chosen date."""
+    from qms.docgen import service as docgen
+
+    # Content and dates are set while the version is still open: once approved it is locked.
+    version.effective_date = effective_date
+    version.review_due = add_months(effective_date, version.document.type.review_period_months)
+    signature = _sign(actor, version, "approved", details.get("comment", ""))
+    docgen.generate_official_copy(version)
+    version.state = "approved"
+    db.session.flush()
+    details.update(signature=_signature_details(signature), effective_date=effective_date.isoformat(),
+                   output_sha256=version.output_sha256)
+    trail.record(actor, "version.approve", "document_version", version.id, version_label(version), details)
+    if effective_date <= today_local():
+        make_effective(version, actor)
+
+
+def make_effective(version: DocumentVersion, actor=None) -> None:
+    """Put ``version`` in force and make the previous effective version obsolete, together."""
+    from qms.docgen import service as docgen
+
+    workflow.check("make_effective", version.state)
+    previous = version.document.effective_version
+    if previous is not None and previous is not version:
+        previous.state = "obsolete"
+        previous.obsolete_at = now_utc()
+        docgen.generate_obsolete_copy(previous)
+        db.session.flush()
+        trail.record(actor, "version.make_obsolete", "document_version", previous.id, version_label(previous),
+                     {"state": ["effective", "obsolete"], "superseded_by": version.number})
+        search.queue_index(SEARCH_KIND, previous.id)
+    version.state = "effective"
+    version.effective_at = now_utc()
+    db.session.flush()
+    trail.record(actor, "version.make_effective", "document_version", version.id, version_label(version),
+                 {"state": ["approved", "effective"], "review_due": version.review_due})
+    search.queue_index(SEARCH_KIND, version.id)
+
+
+def tick(today: date | None = None) -> int:
+    """Make effective every approved version whose date has come; return how many."""
+    today = today or today_local()
+    due = db.session.scalars(
+        sa.select(DocumentVersion)
+        .where(DocumentVersion.state == "approved", DocumentVersion.effective_date <= today)
+        .order_by(DocumentVersion.effective_date, DocumentVersion.id)
+    ).all()
+    for version in due:
+        make_effective(version)
+    return len(due)

@@ -1,0 +1,54 @@
+"""Load reference data and default roles; safe to run any number of times."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from qms.auth.models import Role
+from qms.auth.permissions import DEFAULT_ROLES
+from qms.documents.models import DocumentType
+from qms.extensions import db
+from qms.org import reference
+from qms.org.models import Institution, IsoClause, PmgSystem, Region
+
+
+def _upsert(model, key: str, rows: list[dict]) -> int:
+    """Insert the rows whose key is missing; update reference names of existing ones."""
+    existing = {getattr(obj, key): obj for obj in db.session.scalars(sa.select(model))}
+    added = 0
+    for row in rows:
+        obj = existing.get(row[key])
+        if obj is None:
+            db.session.add(model(**row))
+            added += 1
+        else:
+            for name, value in row.items():
+                setattr(obj, name, value)
+    return added
+
+
+def load_reference_data() -> dict[str, int]:
+    """Insert what is missing; never touches what an administrator may have changed
+    (roles' permissions, document types' patterns and templates)."""
+    counts = {
+        "regions": _upsert(Region, "code", [
+            {"code": c, "name": n, "position": i} for i, (c, n) in enumerate(reference.REGIONS)]),
+        "pmg_systems": _upsert(PmgSystem, "code", [{"code": c, "name": n} for c, n in reference.PMG_SYSTEMS]),
+        "iso_clauses": _upsert(IsoClause, "number", [
+            {"number": c, "title": t, "position": i} for i, (c, t) in enumerate(reference.ISO_CLAUSES)]),
+    }
+    types = {t.code for t in db.session.scalars(sa.select(DocumentType))}
+    counts["document_types"] = 0
+    for spec in reference.DOCUMENT_TYPES:
+        if spec["code"] not in types:
+            db.session.add(DocumentType(**spec))
+            counts["document_types"] += 1
+    roles = {r.name for r in db.session.scalars(sa.select(Role))}
+    counts["roles"] = 0
+    for name, (label, permissions) in DEFAULT_ROLES.items():
+        if name not in roles:
+            db.session.add(Role(name=name, label=label, permissions=sorted(permissions)))
+            counts["roles"] += 1
+    if db.session.scalar(sa.select(Institution.id)) is None:
+        db.session.add(Institution(id=1, name="Institución sin nombre"))
+    db.session.flush()
+    return counts

@@ -1,0 +1,77 @@
+"""Processes of the institution."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import login_required
+
+from qms.auth import permissions as P
+from qms.auth.models import User
+from qms.errors import ServiceError
+from qms.extensions import db
+from qms.org import service
+from qms.org.forms import ProcessForm
+from qms.org.models import PmgSystem, Process, Unit
+from qms.web import acting_user, form_error, get_or_404, permission_required
+
+bp = Blueprint("org", __name__, url_prefix="/procesos")
+
+
+def _fill_choices(form: ProcessForm) -> None:
+    form.owner_id.choices = [(0, "— sin asignar —")] + [
+        (u.id, u.full_name) for u in db.session.scalars(sa.select(User).where(User.is_enabled).order_by(User.full_name))]
+    form.unit_id.choices = [(0, "— sin unidad —")] + [
+        (u.id, u.name) for u in db.session.scalars(sa.select(Unit).order_by(Unit.name))]
+    form.pmg_system_code.choices = [("", "— ninguno —")] + [
+        (s.code, f"{s.code} · {s.name}") for s in db.session.scalars(sa.select(PmgSystem).order_by(PmgSystem.code))]
+
+
+def _data(form: ProcessForm) -> dict:
+    return {
+        "code": form.code.data, "name": form.name.data, "kind": form.kind.data,
+        "owner_id": form.owner_id.data or None, "unit_id": form.unit_id.data or None,
+        "pmg_system_code": form.pmg_system_code.data or None, "description": form.description.data or "",
+        "has_gender_focus": form.has_gender_focus.data, "has_territorial_focus": form.has_territorial_focus.data,
+        "is_active": form.is_active.data,
+    }
+
+
+@bp.route("/")
+@login_required
+def index():
+    rows = db.session.scalars(sa.select(Process).order_by(Process.is_active.desc(), Process.kind, Process.code)).all()
+    return render_template("org/processes.html", processes=rows)
+
+
+@bp.route("/nuevo", methods=["GET", "POST"])
+@permission_required(P.PROCESS_MANAGE)
+def new():
+    return _edit(None)
+
+
+@bp.route("/<int:process_id>", methods=["GET", "POST"])
+@permission_required(P.PROCESS_MANAGE)
+def edit(process_id: int):
+    return _edit(get_or_404(Process, process_id))
+
+
+def _edit(process: Process | None):
+    form = ProcessForm(obj=process)
+    _fill_choices(form)
+    if process is not None:
+        form.code.data = process.code  # the code is part of document codes: it never changes
+        if not form.is_submitted():
+            form.owner_id.data = process.owner_id or 0
+            form.unit_id.data = process.unit_id or 0
+            form.pmg_system_code.data = process.pmg_system_code or ""
+    if form.validate_on_submit():
+        try:
+            saved = service.save_process(acting_user(), process, **_data(form))
+        except ServiceError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Proceso {saved.code} guardado.", "success")
+            return redirect(url_for("org.index"))
+    return render_template("org/process_form.html", form=form, process=process)

@@ -1,0 +1,62 @@
+"""The audit trail (bitácora): append-only, hash-chained entries."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from qms.db import UTCDateTime
+from qms.extensions import db
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Position in the chain, 1, 2, 3, ... without gaps.
+    seq: Mapped[int] = mapped_column(unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: The actor's username at the time, kept even if the user is renamed later.
+    username: Mapped[str] = mapped_column(sa.String(60), default="")
+    #: What happened, such as ``document.created`` or ``version.approved``.
+    action: Mapped[str] = mapped_column(sa.String(60), index=True)
+    object_type: Mapped[str] = mapped_column(sa.String(40), index=True)
+    object_id: Mapped[str] = mapped_column(sa.String(40), index=True)
+    #: A readable name of the object (``PR-GT-01 v02``).
+    object_label: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: What changed: ``{"field": [before, after]}`` or other details.
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    entry_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.seq} {self.action} {self.object_type}:{self.object_id}>"
+
+
+class TrailHead(db.Model):
+    """The last link of the chain; locked while appending so that links never fork."""
+
+    __tablename__ = "trail_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(default=0)
+    last_hash: Mapped[str] = mapped_column(sa.String(64), default=GENESIS_HASH)
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(_mapper, _connection, target):
+    raise AppendOnlyError("las entradas de la bitácora no se modifican")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(_mapper, _connection, target):
+    raise AppendOnlyError("las entradas de la bitácora no se eliminan")

@@ -1,0 +1,105 @@
+"""Helpers shared by every blueprint: permission checks, safe redirects, pagination."""
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlsplit
+
+from flask import abort, request, url_for
+from flask_login import current_user, login_required
+
+from qms.extensions import db
+
+
+def permission_required(permission: str):
+    """Require login and ``permission``; the permission is recorded on the view for tests."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = permission
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as reachable without login (checked by the access-matrix test)."""
+    view.is_public = True
+    return view
+
+
+def is_safe_redirect(target: str | None) -> bool:
+    """Return whether ``target`` is a path on this site (no scheme, host or ``//``)."""
+    if not target or not target.startswith("/"):
+        return False
+    if target.startswith("//") or target.startswith("/\\") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and not any(ord(c) < 32 for c in target)
+
+
+def redirect_target(default_endpoint: str = "core.inbox") -> str:
+    """Return the ``next`` parameter if it is safe, else the default page."""
+    target = request.values.get("next")
+    return target if is_safe_redirect(target) else url_for(default_endpoint)
+
+
+def get_or_404(model, ident):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+class Page:
+    """A page of results from a select statement."""
+
+    def __init__(self, statement, page: int, per_page: int = 25):
+        self.page = max(page, 1)
+        self.per_page = per_page
+        self.total = db.session.scalar(
+            db.select(db.func.count()).select_from(statement.order_by(None).subquery())
+        )
+        self.items = db.session.scalars(statement.limit(per_page).offset((self.page - 1) * per_page)).unique().all()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def acting_user():
+    """Return the signed-in user object (not the proxy), for services."""
+    from flask_login import current_user as proxy
+
+    return proxy._get_current_object()
+
+
+def form_error(form, error) -> None:
+    """Attach a service error to its form field, or flash it when it has none."""
+    from flask import flash
+
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "danger")
