@@ -15,8 +15,11 @@ class UTCDateTime(TypeDecorator):
     SQLite keeps no zone information, so values come back naive; this type puts UTC back.
     """
 
-    impl = sa.DateTime(timezone=True)
+    impl = sa.DateTime
     cache_ok = True
+
+    def __init__(self, timezone: bool = True):
+        super().__init__(timezone=True)
 
     def process_bind_param(self, value, dialect):
         if value is None:

@@ -5,9 +5,17 @@ import functools
 from urllib.parse import urlsplit
 
 from flask import abort, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
+from flask_login import login_required as _flask_login_required
 
 from qms.extensions import db
+
+
+def login_required(view):
+    """Require a signed-in user; the mark lets the access-matrix test see it."""
+    wrapped = _flask_login_required(view)
+    wrapped.requires_login = True
+    return wrapped
 
 
 def permission_required(permission: str):
@@ -22,6 +30,7 @@ def permission_required(permission: str):
             return view(*args, **kwargs)
 
         wrapped.required_permission = permission
+        wrapped.requires_login = True
         return wrapped
 
     return decorator

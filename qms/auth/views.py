@@ -4,13 +4,13 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from qms.auth import service
 from qms.auth.forms import LoginForm, PasswordChangeForm
 from qms.errors import ServiceError
 from qms.extensions import db
-from qms.web import public, redirect_target
+from qms.web import login_required, public, redirect_target
 
 bp = Blueprint("auth", __name__)
 

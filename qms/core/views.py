@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from qms.documents import queries
-from qms.web import public
+from qms.web import login_required, public
 
 bp = Blueprint("core", __name__)
 

@@ -95,6 +95,14 @@ def create_document(actor, *, doc_type: DocumentType, process, title: str, owner
     return document
 
 
+def _content_snapshot(version: DocumentVersion) -> dict:
+    """Return the draft's fields flattened, so the trail records only the sections that changed."""
+    snapshot = {"title": version.title, "change_description": version.change_description,
+                "references": [d.code for d in version.references]}
+    snapshot.update({f"section.{key}": text for key, text in (version.sections or {}).items()})
+    return snapshot
+
+
 def _check_editable(actor, version: DocumentVersion, expected_lock_version: int | None) -> None:
     require(actor, P.DOCUMENT_DRAFT)
     if version.state not in EDITABLE_STATES:
@@ -114,9 +122,7 @@ def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict, c
     _check_editable(actor, version, expected_lock_version)
     title = _validate_title(title)
     references = [d for d in references if d.id != version.document_id]
-    before = {"title": version.title, "sections": version.sections,
-              "change_description": version.change_description,
-              "references": [d.code for d in version.references]}
+    before = _content_snapshot(version)
     version.title = title
     version.sections = clean_sections(version.document.type.sections, sections)
     version.change_description = (change_description or "").strip()
@@ -204,7 +210,8 @@ def update_document(actor, document: Document, *, owner, regions) -> Document:
     document.regions = list(regions)
     db.session.flush()
     after = {"owner": document.owner_id, "regions": sorted(r.code for r in document.regions)}
-    trail.record(actor, "document.updated", "document", document.id, document.code, trail.changes(before, after))
+    if before != after:
+        trail.record(actor, "document.updated", "document", document.id, document.code, trail.changes(before, after))
     for version in document.versions:
         search.queue_index(SEARCH_KIND, version.id)
     return document
@@ -217,6 +224,7 @@ def set_distribution(actor, document: Document, *, roles=(), units=()) -> Docume
     document.distribution = [DistributionEntry(role=r) for r in roles] + [DistributionEntry(unit=u) for u in units]
     db.session.flush()
     after = sorted(e.label for e in document.distribution)
-    trail.record(actor, "document.distribution", "document", document.id, document.code,
-                 {"distribution": [before, after]})
+    if before != after:
+        trail.record(actor, "document.distribution", "document", document.id, document.code,
+                     {"distribution": [before, after]})
     return document

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from qms.auth import permissions as P
 from qms.documents import access, acknowledgements, compare, queries, service, workflow
@@ -13,7 +13,7 @@ from qms.documents.models import STATES, Document, DocumentType, DocumentVersion
 from qms.errors import ConflictError, NotFound, ServiceError
 from qms.extensions import db
 from qms.org.models import Process, Region
-from qms.web import Page, acting_user, form_error, page_arg, permission_required
+from qms.web import Page, acting_user, form_error, login_required, page_arg, permission_required
 
 bp = Blueprint("documents", __name__, url_prefix="/documentos")
 

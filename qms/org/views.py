@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import login_required
 
 from qms.auth import permissions as P
 from qms.auth.models import User
@@ -12,7 +11,7 @@ from qms.extensions import db
 from qms.org import service
 from qms.org.forms import ProcessForm
 from qms.org.models import PmgSystem, Process, Unit
-from qms.web import acting_user, form_error, get_or_404, permission_required
+from qms.web import acting_user, form_error, get_or_404, login_required, permission_required
 
 bp = Blueprint("org", __name__, url_prefix="/procesos")
 

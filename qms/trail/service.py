@@ -73,7 +73,8 @@ def record(actor, action: str, object_type: str, object_id, label: str = "", det
 
 def changes(before: dict, after: dict) -> dict:
     """Return ``{field: [before, after]}`` for the fields whose value differs."""
-    return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
+    keys = list(after) + [key for key in before if key not in after]
+    return {key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)}
 
 
 @dataclass
