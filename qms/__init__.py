@@ -17,6 +17,10 @@ BLUEPRINTS = (
     "qms.trail.views",
     "qms.docgen.views",
     "qms.search.views",
+    "qms.records.views",
+    "qms.audits.views",
+    "qms.actions.views",
+    "qms.nonconformities.views",
 )
 
 #: Modules that declare models, imported so that metadata and migrations see them.
@@ -28,6 +32,10 @@ MODEL_MODULES = (
     "qms.storage.models",
     "qms.docgen.models",
     "qms.search.models",
+    "qms.records.models",
+    "qms.audits.models",
+    "qms.actions.models",
+    "qms.nonconformities.models",
 )
 
 
@@ -42,13 +50,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(config)
 
-    from qms.extensions import csrf, db, login_manager, migrate
+    from qms.extensions import csrf, db, login_manager, migrate, use_spanish_form_messages
 
     for module in MODEL_MODULES:
         importlib.import_module(module)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    use_spanish_form_messages()
     login_manager.init_app(app)
 
     with app.app_context():

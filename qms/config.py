@@ -72,6 +72,7 @@ def build_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # A CSRF token lives a whole working day: long drafting must not lose its work.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "WTF_I18N_ENABLED": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("QMS_SECURE_COOKIES", False),

@@ -24,3 +24,14 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()
+
+
+def use_spanish_form_messages() -> None:
+    """Make WTForms' built-in validation messages Spanish for every form.
+
+    Flask-WTF only translates through Flask-Babel; with ``WTF_I18N_ENABLED`` off it falls
+    back to WTForms' own catalogues, which ship Spanish.
+    """
+    from flask_wtf import FlaskForm
+
+    FlaskForm.Meta.locales = ("es",)

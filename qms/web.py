@@ -112,3 +112,10 @@ def form_error(form, error) -> None:
         field.errors = list(field.errors) + [error.message]
     else:
         flash(error.message, "danger")
+
+
+def options(pairs) -> list:
+    """Turn ``(value, label)`` pairs into WTForms select choices."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(value=value, label=label) for value, label in pairs]

@@ -5,6 +5,9 @@ or at least a login; object-level checks may turn a 200 into a 404 but never a 5
 A route whose URL needs an argument this table does not know fails the test, so
 whoever adds a route also adds a sample value here.
 """
+import importlib
+import pathlib
+
 import pytest
 
 from tests.conftest import ROLES
@@ -31,8 +34,12 @@ def sample_values(app, users, document):
         "filename": "app.css",
         "verification_code": document.versions[0].verification_code,
     }
-    extra = app.config.get("ACCESS_MATRIX_SAMPLES", {})
-    values.update({k: (v(document, users) if callable(v) else v) for k, v in extra.items()})
+    # Each module adds the objects its routes need in tests/<module>/access_samples.py,
+    # a function ``make_samples(users, document) -> {argument name: value}``.
+    for path in sorted(pathlib.Path(__file__).parent.glob("*/access_samples.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.access_samples")
+        values.update(module.make_samples(users, document))
+    db.session.commit()
     return values
 
 

@@ -11,15 +11,15 @@ from qms.auth.models import Role, User
 from qms.errors import ServiceError
 from qms.extensions import db
 from qms.org.models import Unit
-from qms.web import acting_user, form_error, get_or_404, permission_required
+from qms.web import acting_user, form_error, get_or_404, options, permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _fill_choices(form: UserForm) -> None:
-    form.unit_id.choices = [(0, "— sin unidad —")] + [
-        (u.id, u.name) for u in db.session.scalars(sa.select(Unit).order_by(Unit.name))]
-    form.roles.choices = [(r.name, r.label) for r in db.session.scalars(sa.select(Role).order_by(Role.id))]
+    form.unit_id.choices = options([(0, "— sin unidad —")] + [
+        (u.id, u.name) for u in db.session.scalars(sa.select(Unit).order_by(Unit.name))])
+    form.roles.choices = options([(r.name, r.label) for r in db.session.scalars(sa.select(Role).order_by(Role.id))])
 
 
 @bp.route("/usuarios")
@@ -88,7 +88,7 @@ def roles():
 def role_edit(role_id: int):
     role = get_or_404(Role, role_id)
     form = RoleForm(obj=role)
-    form.permissions.choices = list(P.PERMISSIONS.items())
+    form.permissions.choices = options(list(P.PERMISSIONS.items()))
     if not form.is_submitted():
         form.permissions.data = role.permissions
     if form.validate_on_submit():

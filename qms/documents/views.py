@@ -13,7 +13,7 @@ from qms.documents.models import STATES, Document, DocumentType, DocumentVersion
 from qms.errors import ConflictError, NotFound, ServiceError
 from qms.extensions import db
 from qms.org.models import Process, Region
-from qms.web import Page, acting_user, form_error, login_required, page_arg, permission_required
+from qms.web import Page, acting_user, form_error, login_required, options, page_arg, permission_required
 
 bp = Blueprint("documents", __name__, url_prefix="/documentos")
 
@@ -63,11 +63,11 @@ def register():
 
 
 def _choices_for_new(form: NewDocumentForm) -> None:
-    form.type_id.choices = [(t.id, f"{t.code} · {t.name}") for t in db.session.scalars(
-        sa.select(DocumentType).where(DocumentType.is_active).order_by(DocumentType.code))]
-    form.process_id.choices = [(p.id, f"{p.code} · {p.name}") for p in db.session.scalars(
-        sa.select(Process).where(Process.is_active).order_by(Process.code))]
-    form.regions.choices = [(r.code, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.position))]
+    form.type_id.choices = options([(t.id, f"{t.code} · {t.name}") for t in db.session.scalars(
+        sa.select(DocumentType).where(DocumentType.is_active).order_by(DocumentType.code))])
+    form.process_id.choices = options([(p.id, f"{p.code} · {p.name}") for p in db.session.scalars(
+        sa.select(Process).where(Process.is_active).order_by(Process.code))])
+    form.regions.choices = options([(r.code, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.position))])
 
 
 @bp.route("/nuevo", methods=["GET", "POST"])
@@ -140,8 +140,8 @@ def edit(code: str, number: int):
         return redirect(url_for("documents.version_detail", code=code, number=number))
     schema = version.document.type.sections
     form = draft_form_class(schema)()
-    form.references.choices = [(d.id, f"{d.code} · {d.title}") for d in db.session.scalars(
-        sa.select(Document).where(Document.id != version.document_id).order_by(Document.code))]
+    form.references.choices = options([(d.id, f"{d.code} · {d.title}") for d in db.session.scalars(
+        sa.select(Document).where(Document.id != version.document_id).order_by(Document.code))])
     if not form.is_submitted():
         form.title.data = version.title
         form.change_description.data = version.change_description
@@ -284,11 +284,11 @@ def settings(code: str):
 
     document = _load_document(code)
     form = DocumentSettingsForm()
-    form.owner_id.choices = [(u.id, u.full_name) for u in db.session.scalars(
-        sa.select(User).where(User.is_enabled).order_by(User.full_name))]
-    form.regions.choices = [(r.code, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.position))]
-    form.distribution_roles.choices = [(r.id, r.label) for r in db.session.scalars(sa.select(Role).order_by(Role.id))]
-    form.distribution_units.choices = [(u.id, u.name) for u in db.session.scalars(sa.select(Unit).order_by(Unit.name))]
+    form.owner_id.choices = options([(u.id, u.full_name) for u in db.session.scalars(
+        sa.select(User).where(User.is_enabled).order_by(User.full_name))])
+    form.regions.choices = options([(r.code, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.position))])
+    form.distribution_roles.choices = options([(r.id, r.label) for r in db.session.scalars(sa.select(Role).order_by(Role.id))])
+    form.distribution_units.choices = options([(u.id, u.name) for u in db.session.scalars(sa.select(Unit).order_by(Unit.name))])
     if not form.is_submitted():
         form.owner_id.data = document.owner_id
         form.regions.data = [r.code for r in document.regions]

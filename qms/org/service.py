@@ -51,3 +51,48 @@ def save_process(actor, process: Process | None, **data) -> Process:
     trail.record(actor, "process.created" if creating else "process.updated", "process", process.id,
                  process.code, trail.changes(before, _snapshot(process)))
     return process
+
+
+#: Logo formats accepted, by their first bytes.
+_IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+def image_type(data: bytes) -> str | None:
+    """Return the image's MIME type judged by its content, or None."""
+    return next((kind for magic, kind in _IMAGE_SIGNATURES.items() if data.startswith(magic)), None)
+
+
+def update_institution(actor, *, name: str, short_name: str, default_region_code: str | None,
+                       logo: bytes | None = None, remove_logo: bool = False):
+    """Change the settings printed on every generated document."""
+    from qms.org.models import Institution, Region
+    from qms.storage import store
+
+    if actor is None or not actor.can(P.ADMIN_SETTINGS):
+        raise PermissionDenied()
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("El nombre de la institución es obligatorio.", field="name")
+    if default_region_code and db.session.get(Region, default_region_code) is None:
+        raise ServiceError("Región desconocida.", field="default_region_code")
+    institution = db.session.get(Institution, 1)
+    before = {"name": institution.name, "short_name": institution.short_name,
+              "default_region_code": institution.default_region_code, "logo_sha256": institution.logo_sha256}
+    if logo:
+        kind = image_type(logo)
+        if kind is None:
+            raise ServiceError("El logo debe ser una imagen PNG o JPEG.", field="logo")
+        if len(logo) > MAX_LOGO_BYTES:
+            raise ServiceError("El logo no puede superar 2 MB.", field="logo")
+        institution.logo_sha256 = store.put(logo, kind).sha256
+    elif remove_logo:
+        institution.logo_sha256 = None
+    institution.name = name
+    institution.short_name = (short_name or "").strip()
+    institution.default_region_code = default_region_code or None
+    db.session.flush()
+    after = {"name": institution.name, "short_name": institution.short_name,
+             "default_region_code": institution.default_region_code, "logo_sha256": institution.logo_sha256}
+    trail.record(actor, "institution.updated", "institution", 1, institution.name, trail.changes(before, after))
+    return institution

@@ -1,0 +1,7 @@
+"""``qms storage ...`` commands."""
+import click
+
+
+@click.group("storage")
+def storage_group():
+    """Almacén de archivos."""
