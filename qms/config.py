@@ -69,6 +69,8 @@ def build_config(overrides: dict | None = None) -> dict:
         "LOGIN_FAILURE_WINDOW_MINUTES": _env_int("QMS_LOGIN_FAILURE_WINDOW_MINUTES", 15),
         "BASE_URL": os.environ.get("QMS_BASE_URL", ""),
         "SEARCH_ENABLED": _env_bool("QMS_SEARCH_ENABLED", True),
+        #: Page size of generated Word files: "a4", "letter" or "" (the template's own).
+        "DOCGEN_PAPER": os.environ.get("QMS_DOCGEN_PAPER", ""),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # A CSRF token lives a whole working day: long drafting must not lose its work.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,

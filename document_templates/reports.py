@@ -1,0 +1,157 @@
+"""Report templates: informe de auditoría, acción correctiva/preventiva, producto no conforme.
+
+Their context is documented by the samples in ``qms/docgen/samples.py``
+(``SAMPLE_REPORT_CONTEXTS``); the modules that fill them come with their own issue.
+"""
+from __future__ import annotations
+
+from common import _clear, field_table, header, heading, layout, loop_table, new_document, text_block
+
+
+def signatures(document, number: str) -> None:
+    heading(document, number, "Firmas")
+    loop_table(
+        document,
+        [("Rol", 4.0), ("Nombre", 5.0), ("Cargo", 4.5), ("Fecha", 3.0)],
+        "f in signatures",
+        ["{{ f.role }}", "{{ f.name }}", "{{ f.position }}", "{{ f.date }}"],
+    )
+
+
+def report_document(type_name: str):
+    document = new_document("{{ report.title }}")
+    header(
+        document,
+        type_name,
+        "{{ report.title }}",
+        ["Código: {{ report.code }}", "Fecha: {{ report.date }}", "Estado: {{ report.state }}"],
+    )
+    section = document.sections[0]
+    section.footer.is_linked_to_previous = False
+    _clear(section.footer)
+    note = section.footer.add_paragraph()
+    layout.put(note, "Registro del sistema de gestión de la calidad · generado el {{ generated_at }}", size=7.5, color=layout.GREY)
+    document.add_paragraph("{{ report.title }}", style="Title")
+    document.add_paragraph("{{ report.code }}", style="Subtitle")
+    return document
+
+
+def build_audit_report():
+    document = report_document("Informe de auditoría")
+    heading(document, "1", "Identificación de la auditoría")
+    field_table(
+        document,
+        [
+            ("Tipo de auditoría", "{{ audit.type }}"),
+            ("Objetivo", "{{ audit.objective }}"),
+            ("Procesos auditados", "{{ audit.processes }}"),
+            ("Regiones", "{{ audit.regions }}"),
+            ("Cláusulas ISO 9001:2015", "{{ audit.clauses }}"),
+            ("Criterios (documentos)", "{{ audit.criteria }}"),
+            ("Auditor(a) líder", "{{ audit.lead_auditor }}"),
+            ("Equipo auditor", "{{ audit.team }}"),
+            ("Fechas planificadas", "{{ audit.planned_dates }}"),
+            ("Fechas de ejecución", "{{ audit.actual_dates }}"),
+        ],
+    )
+    heading(document, "2", "Resumen")
+    text_block(document, "{{ summary }}")
+    heading(document, "3", "Hallazgos")
+    loop_table(
+        document,
+        [("N°", 1.0), ("Tipo", 2.8), ("Cláusula", 1.8), ("Proceso / región", 3.2), ("Descripción y evidencia", 7.7)],
+        "h in findings",
+        ["{{ h.number }}", "{{ h.kind }}", "{{ h.clause }}", "{{ h.process }}", "{{ h.description }}"],
+    )
+    heading(document, "4", "Lista de verificación")
+    loop_table(
+        document,
+        [("Pregunta", 6.3), ("Cláusula", 1.8), ("Evidencia", 6.0), ("Resultado", 2.4)],
+        "i in checklist",
+        ["{{ i.question }}", "{{ i.clause }}", "{{ i.evidence }}", "{{ i.result }}"],
+    )
+    heading(document, "5", "Conclusiones")
+    text_block(document, "{{ conclusions }}")
+    signatures(document, "6")
+    return document
+
+
+def build_capa_report():
+    document = report_document("Acción correctiva / preventiva")
+    heading(document, "1", "Identificación")
+    field_table(
+        document,
+        [
+            ("Tipo de acción", "{{ action.kind }}"),
+            ("Origen", "{{ action.source }}"),
+            ("Proceso", "{{ action.process }}"),
+            ("Región", "{{ action.region }}"),
+            ("Responsable", "{{ action.owner }}"),
+            ("Fecha de apertura", "{{ action.opened_at }}"),
+        ],
+    )
+    heading(document, "2", "Descripción del problema")
+    text_block(document, "{{ action.problem }}")
+    heading(document, "3", "Corrección inmediata")
+    text_block(document, "{{ action.correction }}")
+    heading(document, "4", "Análisis de causa raíz")
+    text_block(document, "Método: {{ action.analysis_method }}")
+    loop_table(document, [("N°", 1.5), ("¿Por qué?", 15.0)], "w in action.whys", ["{{ loop.index }}", "{{ w }}"])
+    text_block(document, "Causa raíz: {{ action.root_cause }}")
+    heading(document, "5", "Plan de acción")
+    loop_table(
+        document,
+        [("N°", 1.0), ("Tarea", 5.5), ("Responsable", 3.2), ("Plazo", 2.2), ("Estado", 2.0), ("Evidencia", 2.6)],
+        "t in action.tasks",
+        ["{{ t.number }}", "{{ t.description }}", "{{ t.responsible }}", "{{ t.due_date }}", "{{ t.status }}", "{{ t.evidence }}"],
+    )
+    heading(document, "6", "Verificación de eficacia")
+    field_table(
+        document,
+        [
+            ("Fecha planificada", "{{ action.verification.planned_date }}"),
+            ("Verificador(a)", "{{ action.verification.verifier }}"),
+            ("Fecha de verificación", "{{ action.verification.date }}"),
+            ("Resultado", "{{ action.verification.result }}"),
+            ("Evidencia", "{{ action.verification.evidence }}"),
+        ],
+    )
+    signatures(document, "7")
+    return document
+
+
+def build_nonconformity_report():
+    document = report_document("Producto / servicio no conforme")
+    heading(document, "1", "Detección")
+    field_table(
+        document,
+        [
+            ("Fecha de detección", "{{ pnc.detected_at }}"),
+            ("Detectado por", "{{ pnc.detected_by }}"),
+            ("Producto o servicio", "{{ pnc.product }}"),
+            ("Proceso", "{{ pnc.process }}"),
+            ("Región", "{{ pnc.region }}"),
+        ],
+    )
+    heading(document, "2", "Descripción de la no conformidad")
+    text_block(document, "{{ pnc.description }}")
+    heading(document, "3", "Tratamiento")
+    field_table(
+        document,
+        [
+            ("Tratamiento", "{{ pnc.treatment }}"),
+            ("Disposición", "{{ pnc.disposition }}"),
+            ("Acción correctiva asociada", "{{ pnc.action_code }}"),
+        ],
+    )
+    heading(document, "4", "Cierre")
+    field_table(document, [("Fecha de cierre", "{{ pnc.closed_at }}"), ("Observaciones", "{{ pnc.closure }}")])
+    signatures(document, "5")
+    return document
+
+
+REPORT_TEMPLATES = {
+    "informe_auditoria.docx": build_audit_report,
+    "accion_correctiva.docx": build_capa_report,
+    "producto_no_conforme.docx": build_nonconformity_report,
+}

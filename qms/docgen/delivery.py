@@ -1,0 +1,130 @@
+"""Hand Word files to people, and take Word files back from them.
+
+Approved, effective and obsolete versions are served as the exact bytes stored when
+they were generated, verified on read. Drafts are rendered on demand. Every download
+is written to the audit trail, and so is a download that failed verification.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import docx
+from flask import current_app
+
+from qms.docgen import render, service, stamp, templates, uploads
+from qms.docgen.text import body_text
+from qms.documents.access import can_edit_version, can_view_version
+from qms.errors import NotFound, PermissionDenied, ServiceError
+from qms.storage import store
+from qms.trail import service as trail
+
+#: States whose file was generated once and is served as stored.
+STORED_STATES = frozenset({"approved", "effective", "obsolete"})
+
+
+class DownloadFailed(ServiceError):
+    """The stored file is missing or altered; nothing was served."""
+
+    status_code = 500
+
+
+@dataclass
+class Download:
+    data: bytes
+    filename: str
+    #: official / obsolete / draft / edit
+    kind: str
+
+
+def _label(version) -> str:
+    return f"{version.document.code} {version.label}"
+
+
+def _filename(version, suffix: str = "") -> str:
+    return f"{version.document.code}_v{version.number:02d}{suffix}.docx"
+
+
+def stored_sha(version) -> str | None:
+    """Return the hash of the file a locked version is served as."""
+    if version.state == "obsolete":
+        return version.obsolete_output_sha256
+    return version.output_sha256
+
+
+def download_version(actor, version) -> Download:
+    """Return the file of ``version`` for ``actor`` and write the trail entry."""
+    if not can_view_version(actor, version):
+        raise NotFound()
+    return deliver(actor, version)
+
+
+def deliver(actor, version) -> Download:
+    """Return the file of ``version`` and write the trail entry, without access checks.
+
+    For the command line (``actor`` None: the system); views use ``download_version``.
+    """
+    if version.state in STORED_STATES:
+        download = _stored(actor, version)
+    else:
+        download = Download(service.render_draft(version), _filename(version, "_borrador"), "draft")
+    trail.record(actor, "version.downloaded", "document_version", version.id, _label(version),
+                 {"kind": download.kind, "sha256": store.sha256_of(download.data)})
+    return download
+
+
+def _stored(actor, version) -> Download:
+    sha = stored_sha(version)
+    kind = "obsolete" if version.state == "obsolete" else "official"
+    try:
+        if not sha:
+            raise store.StorageError("la versión no tiene archivo generado")
+        data = store.read(sha)
+    except store.StorageError as exc:
+        trail.record(actor, "version.download_failed", "document_version", version.id, _label(version),
+                     {"kind": kind, "sha256": sha, "error": str(exc)})
+        raise DownloadFailed(
+            "El archivo de esta versión no se puede entregar: no coincide con el registrado al aprobarla. "
+            "El incidente quedó en la bitácora; avise al Encargado(a) de Calidad."
+        ) from exc
+    return Download(data, _filename(version, "_obsoleto" if kind == "obsolete" else ""), kind)
+
+
+def edit_copy(actor, version) -> Download:
+    """Return the draft as a Word file to edit: its own upload, or the template pre-filled."""
+    if not can_view_version(actor, version):
+        raise NotFound()
+    if not can_edit_version(actor, version):
+        raise PermissionDenied("Solo se puede editar en Word un borrador que usted pueda modificar.")
+    if version.authoring_mode == "word" and version.source_sha256:
+        data = store.read(version.source_sha256)
+    else:
+        document = service.render_version(version)[0]
+        stamp.add_mark(document, service.DRAFT_MARK)
+        data = render.to_bytes(document)
+    trail.record(actor, "version.downloaded", "document_version", version.id, _label(version),
+                 {"kind": "edit", "sha256": store.sha256_of(data)})
+    return Download(data, _filename(version, "_edicion"), "edit")
+
+
+def read_word_upload(data: bytes) -> tuple[bytes, str]:
+    """Validate an uploaded .docx and return it with its text; raise UploadRejected."""
+    uploads.validate_upload(data, current_app.config["MAX_UPLOAD_MB"], ("docx",))
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds on a damaged package
+        raise uploads.UploadRejected("El documento Word no se pudo abrir; guárdelo de nuevo en Word e intente otra vez.") from exc
+    return data, body_text(document)
+
+
+def upload_word_source(actor, version, data: bytes, expected_lock_version: int | None) -> None:
+    """Make an uploaded Word file the draft's content (checked, stored, text extracted)."""
+    from qms.documents import service as documents
+
+    if not can_view_version(actor, version):
+        raise NotFound()
+    if not can_edit_version(actor, version):
+        raise PermissionDenied("Solo se puede subir un archivo Word a un borrador que usted pueda modificar.")
+    data, text = read_word_upload(data)
+    stored = store.put(data, templates.DOCX_TYPE)
+    documents.attach_word_source(actor, version, stored.sha256, text, expected_lock_version)
