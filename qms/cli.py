@@ -45,7 +45,10 @@ def demo_command():
         click.echo("La institución de demostración ya estaba cargada.")
     else:
         db.session.commit()
-        click.echo("Institución de demostración cargada.")
+        from qms.search import maintenance
+
+        maintenance.rebuild()
+        click.echo("Institución de demostración cargada e indexada para la búsqueda.")
     click.echo("\nUsuarios de demostración (usuario / contraseña / rol):")
     for user in users:
         click.echo(f"  {user['username']:<12} {user['password']:<16} {', '.join(user['roles'])}")
@@ -155,9 +158,11 @@ def _register_optional_commands() -> None:
     """Attach the command groups that other modules own."""
     from qms.docgen.cli import render_command
     from qms.search.cli import search_group
+    from qms.storage.cli import storage_group
 
     docs_group.add_command(render_command, "render")
     main.add_command(search_group, "search")
+    main.add_command(storage_group, "storage")
 
 
 _register_optional_commands()

@@ -137,8 +137,9 @@ def register_template_helpers(app: Flask) -> None:
             return current_user.is_authenticated and current_user.can(permission)
 
         from flask import current_app
-        # TEMP-SEARCH: remove once the search blueprint has its results page.
-        return {"can": can, "today": timeutil.today_local(), "has_search": "search.results" in current_app.view_functions}
+
+        return {"can": can, "today": timeutil.today_local(),
+                "has_endpoint": lambda name: name in current_app.view_functions}
 
     @app.before_request
     def _stash_user():

@@ -1,0 +1,182 @@
+"""Rebuilding the index from the database and checking it for drift."""
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from qms.extensions import db
+from qms.search import store, writer
+from qms.search.kinds import all_kinds, make_uid, split_uid
+from qms.search.models import ACTION_INDEX, ACTION_REMOVE, IndexJob
+
+log = logging.getLogger(__name__)
+
+#: Objects loaded per database round trip during a rebuild (bounds memory).
+REBUILD_BATCH = 500
+
+
+def corpus_size(limit: int) -> int:
+    """Return how many objects the kinds would index, counting at most ``limit``."""
+    total = 0
+    with Session(db.engine) as session:
+        for kind in all_kinds().values():
+            total += sum(1 for _ in itertools.islice(kind.all_ids(session), limit - total))
+            if total >= limit:
+                break
+    return total
+
+
+def _chunks(ids, size):
+    it = iter(ids)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def rebuild(wait: float = 60.0, progress=None) -> dict:
+    """Rebuild under the write lock; raise TimeoutError if it cannot be taken."""
+    from qms.search.queue import release_caller_session
+
+    release_caller_session()
+    root = store.root_path()
+    with store.write_lock(root, timeout=wait) as locked:
+        if not locked:
+            raise TimeoutError("otro proceso está escribiendo el índice")
+        stats = rebuild_locked(root, progress=progress)
+        from qms.search.queue import _sync_locked
+
+        _sync_locked(root, auto_rebuild=False)  # changes committed during the rebuild
+    return stats
+
+
+def rebuild_locked(root, progress=None, batch: int = REBUILD_BATCH) -> dict:
+    """Build a fresh generation from the database and swap it in (lock held by caller).
+
+    Jobs visible when the rebuild starts are covered by what it reads, so exactly those
+    are deleted afterwards; jobs committed meanwhile stay for the next sync.
+    """
+    started = time.monotonic()
+    with Session(db.engine) as session:
+        covered = list(session.scalars(sa.select(IndexJob.id)))
+    gen, ix = store.new_generation(root)
+    counts: dict[str, int] = {}
+    try:
+        with writer.open_writer(ix, bulk=True) as w:
+            for name, kind in all_kinds().items():
+                with Session(db.engine) as session:
+                    ids = list(kind.all_ids(session))
+                counts[name] = 0
+                for chunk in _chunks(ids, batch):
+                    # A new session per batch keeps the identity map (memory) bounded.
+                    with Session(db.engine) as session:
+                        entries = kind.load(session, chunk)
+                    counts[name] += writer.add_bulk(w, entries.values())
+                    if progress:
+                        progress(name, counts[name], len(ids))
+    finally:
+        ix.close()
+    store.mark_complete(gen, counts=counts)
+    store.fsync_dir(gen)
+    store.swap_in(root, gen)
+    with Session(db.engine) as session, session.begin():
+        for chunk in _chunks(covered, 900):
+            session.execute(sa.delete(IndexJob).where(IndexJob.id.in_(chunk)))
+    from qms.search import engine
+
+    engine.invalidate(root)
+    elapsed = time.monotonic() - started
+    total = sum(counts.values())
+    log.info("search: rebuilt %s entries in %.1f s", total, elapsed)
+    return {"counts": counts, "total": total, "seconds": elapsed, "path": str(gen)}
+
+
+@dataclass
+class CheckReport:
+    health: str = store.OK
+    detail: str = ""
+    pending: int = 0
+    failed: int = 0
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+    @property
+    def is_clean(self) -> bool:
+        return (
+            self.health == store.OK
+            and not (self.pending or self.failed or self.missing or self.extra or self.stale)
+        )
+
+
+def check() -> CheckReport:
+    """Compare the index with the database; nothing is changed."""
+    from qms.search.queue import release_caller_session
+
+    release_caller_session()
+    root = store.root_path()
+    health = store.health(root)
+    report = CheckReport(health=health.state, detail=health.detail)
+    with Session(db.engine) as session:
+        report.pending = session.scalar(sa.select(sa.func.count(IndexJob.id))) or 0
+        report.failed = session.scalar(
+            sa.select(sa.func.count(IndexJob.id)).where(IndexJob.attempts > 0)
+        ) or 0
+        expected: dict[str, str | None] = {}
+        for name, kind in all_kinds().items():
+            if kind.fingerprints is not None:
+                for object_id, fp in kind.fingerprints(session).items():
+                    expected[make_uid(name, object_id)] = fp
+            else:
+                for object_id in kind.all_ids(session):
+                    expected[make_uid(name, object_id)] = None
+    if not health.is_ok:
+        return report
+    with store.quiet_leaks(collect=False):
+        try:
+            ix = store.open_index(health.path)
+            try:
+                with ix.searcher() as searcher:
+                    indexed = {f["uid"]: f.get("fp", "") for f in searcher.reader().all_stored_fields()}
+            finally:
+                ix.close()
+        except Exception as exc:  # noqa: BLE001 - a truncated segment fails here
+            report.health, report.detail = store.BROKEN, f"{type(exc).__name__}: {exc}"
+            import gc
+
+            gc.collect()  # Whoosh's leaked file handles, while ResourceWarning is silenced
+    if report.health != store.OK:
+        return report
+    report.missing = sorted(set(expected) - set(indexed))
+    report.extra = sorted(set(indexed) - set(expected))
+    report.stale = sorted(
+        uid for uid, fp in expected.items()
+        if fp is not None and uid in indexed and indexed[uid] != fp
+    )
+    return report
+
+
+def fix(report: CheckReport) -> CheckReport:
+    """Repair what ``check`` found: rebuild a broken index, else queue and apply jobs."""
+    from qms.search.queue import sync
+
+    if report.health != store.OK:
+        rebuild()
+        return check()
+    from qms.search.queue import release_caller_session
+
+    release_caller_session()
+    with Session(db.engine) as session, session.begin():
+        for uid in report.missing + report.stale:
+            kind, object_id = split_uid(uid)
+            session.add(IndexJob(kind=kind, object_id=object_id, action=ACTION_INDEX))
+        for uid in report.extra:
+            kind, object_id = split_uid(uid)
+            session.add(IndexJob(kind=kind, object_id=object_id, action=ACTION_REMOVE))
+        # Failed jobs get a fresh start.
+        session.execute(sa.update(IndexJob).values(attempts=0))
+    sync(wait=30.0, auto_rebuild=False)
+    return check()

@@ -1,0 +1,60 @@
+"""The index schema and its version.
+
+Bump ``SCHEMA_VERSION`` whenever fields or analysis change: an index written by an older
+version is then reported as outdated, searched through the database fallback, and
+rebuilt by ``qms search rebuild``.
+
+What is stored is chosen for speed: only what a result line and its snippet need. Facet
+fields are plain untokenised terms, because facets are counted from posting lists
+(see ``qms.search.engine``), not from stored values.
+"""
+from __future__ import annotations
+
+from whoosh import fields
+
+from qms.search.analyzer import SpanishAnalyzer
+
+SCHEMA_VERSION = 3
+
+#: Fields a user may filter on, by the names typed in the search box (Spanish and English).
+FILTER_FIELDS = {
+    "tipo": "type", "type": "type",
+    "proceso": "process", "process": "process",
+    "estado": "state", "state": "state",
+    "region": "region", "región": "region",
+    "año": "year", "ano": "year", "anio": "year", "year": "year",
+    "clase": "kind", "kind": "kind",
+    "codigo": "code", "código": "code", "code": "code",
+    "titulo": "title", "título": "title", "title": "title",
+}
+#: Facets shown as chips, in display order.
+FACETS = ("kind", "type", "process", "state", "region", "year")
+
+
+def build_schema() -> fields.Schema:
+    """Return the Whoosh schema of the index."""
+    analyzer = SpanishAnalyzer()
+    return fields.Schema(
+        uid=fields.ID(unique=True, stored=True),
+        kind=fields.ID(stored=True),
+        code=fields.ID(stored=True),
+        #: Code folded to letters and digits ("prgt01"): "PR-GT-01", "pr-gt-01", "PRGT01" all meet.
+        codekey=fields.ID(),
+        title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=3.0),
+        body=fields.TEXT(analyzer=analyzer, stored=True),
+        #: Unstemmed folded words, the vocabulary of "¿Quiso decir …?".
+        spell=fields.KEYWORD(scorable=False),
+        subtitle=fields.STORED(),
+        link=fields.STORED(),
+        fp=fields.STORED(),
+        type=fields.ID(stored=True),
+        process=fields.ID(stored=True),
+        state=fields.ID(stored=True),
+        state_label=fields.STORED(),
+        region=fields.KEYWORD(stored=True, commas=True),
+        year=fields.ID(stored=True),
+        #: Days since 1970-01-01, for sorting by date.
+        day=fields.NUMERIC(int, bits=32, stored=True, sortable=True),
+        archived=fields.ID(),
+        visibility=fields.KEYWORD(),
+    )

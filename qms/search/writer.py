@@ -1,0 +1,110 @@
+"""Turning entries into index documents and writing them: the one writer path.
+
+Callers hold the write lock (``store.write_lock``) before calling anything here.
+"""
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime
+
+from qms.search.analyzer import WORD_RE, STOP_WORDS, fold
+from qms.search.kinds import Entry, make_uid
+from qms.search.timing import EPOCH
+
+
+def codekey(code: str) -> str:
+    """Return a code folded to letters and digits ("PR-GT-01" → "prgt01")."""
+    return "".join(ch for ch in fold(code) if ch.isalnum())
+
+
+def _day(value: date | datetime | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    return (value - EPOCH).days
+
+
+def spell_words(*texts: str) -> str:
+    """Return the distinct folded words of ``texts`` (the suggestion vocabulary)."""
+    seen = set()
+    for text in texts:
+        for match in WORD_RE.finditer(text):
+            word = fold(match.group())
+            if len(word) > 3 and word.isalpha() and word not in STOP_WORDS:
+                seen.add(word)
+    return " ".join(seen)
+
+
+def to_document(entry: Entry) -> dict:
+    """Return the Whoosh field values of ``entry``."""
+    day = _day(entry.date)
+    doc = {
+        "uid": entry.uid,
+        "kind": entry.kind,
+        "code": entry.code,
+        "codekey": codekey(entry.code),
+        "title": entry.title,
+        "body": entry.body,
+        "spell": spell_words(entry.title, entry.body),
+        "subtitle": entry.subtitle,
+        "link": entry.link,
+        "fp": entry.fingerprint,
+        "type": entry.type,
+        "process": entry.process,
+        "state": entry.state,
+        "state_label": entry.state_label,
+        "region": ",".join(entry.regions),
+        "year": str(entry.date.year) if entry.date else "",
+        "archived": "y" if entry.is_archived else "n",
+        "visibility": " ".join(sorted(entry.visibility)),
+    }
+    if day is not None:
+        doc["day"] = day
+    return {k: v for k, v in doc.items() if v != ""}
+
+
+@contextlib.contextmanager
+def open_writer(ix, bulk: bool = False):
+    """Yield a writer that is committed on success and cancelled on error.
+
+    Outside a rebuild the commit does not merge segments unless there are many: a merge
+    of large segments can take seconds and must not run inside a request.
+    """
+    if bulk:
+        writer = ix.writer(limitmb=256)
+    else:
+        writer = ix.writer(timeout=5.0)
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    if bulk:
+        writer.commit(merge=False)
+    else:
+        from whoosh.writing import NO_MERGE, MERGE_SMALL
+
+        many = len(ix._segments()) >= 8  # noqa: SLF001 (no public accessor)
+        writer.commit(mergetype=MERGE_SMALL if many else NO_MERGE)
+
+
+def write(writer, entries: dict[str, Entry | None]) -> None:
+    """Apply ``entries`` (uid -> entry, or None to remove) through an open writer."""
+    for uid, entry in entries.items():
+        if entry is None:
+            writer.delete_by_term("uid", uid)
+        else:
+            writer.update_document(**to_document(entry))
+
+
+def add_bulk(writer, entries) -> int:
+    """Add entries to a fresh index (no deletes needed); return how many."""
+    count = 0
+    for entry in entries:
+        writer.add_document(**to_document(entry))
+        count += 1
+    return count
+
+
+__all__ = ["codekey", "to_document", "open_writer", "write", "add_bulk", "make_uid"]
