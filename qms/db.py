@@ -1,7 +1,7 @@
 """Database helpers: a UTC datetime type, SQLite pragmas and write-lock behaviour."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 import sqlalchemy as sa
 from sqlalchemy import event

@@ -119,3 +119,35 @@ def options(pairs) -> list:
     from wtforms.fields.choices import SelectChoice
 
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+class Outcome:
+    """The result of :func:`attempt`: ``ok`` and the service's return ``value``."""
+
+    def __init__(self, ok: bool, value=None):
+        self.ok = ok
+        self.value = value
+
+
+def attempt(operation, form=None, category: str = "danger") -> Outcome:
+    """Run a service call as the request's one transaction.
+
+    On success commit; when the service refuses (ServiceError), roll back and show its
+    message on the form field it names, or as a flash message, so the page can be shown
+    again with everything the user typed.
+    """
+    from flask import flash
+
+    from qms.errors import ServiceError
+
+    try:
+        value = operation()
+    except ServiceError as error:
+        db.session.rollback()
+        if form is not None:
+            form_error(form, error)
+        else:
+            flash(error.message, category)
+        return Outcome(False)
+    db.session.commit()
+    return Outcome(True, value)

@@ -8,10 +8,9 @@ from qms.auth import permissions as P
 from qms.auth import service
 from qms.auth.forms import RoleForm, UserForm
 from qms.auth.models import Role, User
-from qms.errors import ServiceError
 from qms.extensions import db
 from qms.org.models import Unit
-from qms.web import acting_user, form_error, get_or_404, options, permission_required
+from qms.web import acting_user, attempt, get_or_404, options, permission_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -35,17 +34,12 @@ def user_new():
     form = UserForm()
     _fill_choices(form)
     if form.validate_on_submit():
-        try:
-            user = service.create_user(
-                acting_user(), username=form.username.data, full_name=form.full_name.data,
-                password=form.new_password.data or "", roles=form.roles.data, email=form.email.data,
-                position=form.position.data, unit=db.session.get(Unit, form.unit_id.data))
-        except ServiceError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Usuario {user.username} creado.", "success")
+        outcome = attempt(lambda: service.create_user(
+            acting_user(), username=form.username.data, full_name=form.full_name.data,
+            password=form.new_password.data or "", roles=form.roles.data, email=form.email.data,
+            position=form.position.data, unit=db.session.get(Unit, form.unit_id.data)), form)
+        if outcome.ok:
+            flash(f"Usuario {outcome.value.username} creado.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -61,16 +55,11 @@ def user_edit(user_id: int):
         form.roles.data = user.role_names
     form.username.data = user.username  # a username never changes
     if form.validate_on_submit():
-        try:
-            service.update_user(
-                acting_user(), user, full_name=form.full_name.data, email=form.email.data,
-                position=form.position.data, unit=db.session.get(Unit, form.unit_id.data),
-                roles=form.roles.data, is_enabled=form.is_enabled.data, new_password=form.new_password.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: service.update_user(
+            acting_user(), user, full_name=form.full_name.data, email=form.email.data,
+            position=form.position.data, unit=db.session.get(Unit, form.unit_id.data),
+            roles=form.roles.data, is_enabled=form.is_enabled.data, new_password=form.new_password.data or ""), form)
+        if outcome.ok:
             flash("Usuario actualizado.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -92,13 +81,8 @@ def role_edit(role_id: int):
     if not form.is_submitted():
         form.permissions.data = role.permissions
     if form.validate_on_submit():
-        try:
-            service.update_role(acting_user(), role, label=form.label.data, permissions=form.permissions.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: service.update_role(acting_user(), role, label=form.label.data,
+                                               permissions=form.permissions.data), form).ok:
             flash("Rol actualizado.", "success")
             return redirect(url_for("admin.roles"))
     return render_template("admin/role_form.html", form=form, role=role)

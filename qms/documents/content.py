@@ -26,6 +26,7 @@ def canonical_content(version) -> dict:
         "authoring_mode": version.authoring_mode,
         "source_sha256": version.source_sha256,
         "references": sorted(d.code for d in version.references),
+        "record_types": sorted(t.code for t in version.record_types),
     }
 
 

@@ -19,6 +19,7 @@ class DraftFormBase(FlaskForm):
     title = StringField("Título", validators=[DataRequired(REQUIRED), Length(max=250)])
     change_description = TextAreaField("Descripción del cambio", validators=[Optional(), Length(max=4000)])
     references = SelectMultipleField("Documentos de referencia", coerce=int, validators=[Optional()])
+    record_types = MultiCheckboxField("Registros que genera", coerce=int, validators=[Optional()])
     lock_version = HiddenField()
 
 

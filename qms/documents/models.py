@@ -166,6 +166,8 @@ class DocumentVersion(db.Model):
     created_by = relationship("User", foreign_keys=[created_by_id])
     updated_by = relationship("User", foreign_keys=[updated_by_id])
     references = relationship("Document", secondary=version_references, order_by="Document.code")
+    #: Record types the procedure produces (the association table belongs to the records module).
+    record_types = relationship("RecordType", secondary="document_version_record_types", order_by="RecordType.code")
     signatures: Mapped[list["Signature"]] = relationship(back_populates="version", order_by="Signature.signed_at")
 
     __mapper_args__ = {"version_id_col": lock_version}
@@ -274,7 +276,7 @@ def _guard_locked_versions(session, _flush_context, _instances):
                     continue
                 if state.attrs[attr.key].history.has_changes():
                     raise ImmutableVersionError(f"la versión aprobada no puede cambiar ({attr.key})")
-            for rel in ("references",):
+            for rel in ("references", "record_types"):
                 if state.attrs[rel].history.has_changes():
                     raise ImmutableVersionError(f"la versión aprobada no puede cambiar ({rel})")
         if isinstance(obj, Signature):

@@ -98,7 +98,8 @@ def create_document(actor, *, doc_type: DocumentType, process, title: str, owner
 def _content_snapshot(version: DocumentVersion) -> dict:
     """Return the draft's fields flattened, so the trail records only the sections that changed."""
     snapshot = {"title": version.title, "change_description": version.change_description,
-                "references": [d.code for d in version.references]}
+                "references": [d.code for d in version.references],
+                "record_types": [t.code for t in version.record_types]}
     snapshot.update({f"section.{key}": text for key, text in (version.sections or {}).items()})
     return snapshot
 
@@ -117,7 +118,7 @@ def _check_editable(actor, version: DocumentVersion, expected_lock_version: int 
 
 
 def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict, change_description: str,
-               references=(), expected_lock_version: int | None = None) -> DocumentVersion:
+               references=(), record_types=None, expected_lock_version: int | None = None) -> DocumentVersion:
     """Save the draft's content, refusing a save based on an outdated copy."""
     _check_editable(actor, version, expected_lock_version)
     title = _validate_title(title)
@@ -127,6 +128,8 @@ def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict, c
     version.sections = clean_sections(version.document.type.sections, sections)
     version.change_description = (change_description or "").strip()
     version.references = list(references)
+    if record_types is not None:
+        version.record_types = list(record_types)
     version.updated_at = now_utc()
     version.updated_by_id = actor.id
     version.document.title = title
@@ -185,7 +188,7 @@ def start_revision(actor, document: Document) -> DocumentVersion:
         )
     source = document.effective_version or document.latest_version
     number = max(v.number for v in document.versions) + 1
-    references = list(source.references)
+    references, record_types = list(source.references), list(source.record_types)
     version = DocumentVersion(
         document=document, number=number, state="draft", title=source.title,
         sections=dict(source.sections or {}), authoring_mode=source.authoring_mode,
@@ -195,6 +198,7 @@ def start_revision(actor, document: Document) -> DocumentVersion:
     )
     db.session.add(version)
     version.references = references
+    version.record_types = record_types
     db.session.flush()
     trail.record(actor, "version.created", "document_version", version.id, version_label(version),
                  {"number": number, "copied_from": source.number})

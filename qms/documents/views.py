@@ -13,7 +13,9 @@ from qms.documents.models import STATES, Document, DocumentType, DocumentVersion
 from qms.errors import ConflictError, NotFound, ServiceError
 from qms.extensions import db
 from qms.org.models import Process, Region
-from qms.web import Page, acting_user, form_error, login_required, options, page_arg, permission_required
+from qms.records.models import RecordType
+from qms.records.service import record_types_for_choice
+from qms.web import Page, acting_user, attempt, form_error, login_required, options, page_arg, permission_required
 
 bp = Blueprint("documents", __name__, url_prefix="/documentos")
 
@@ -77,15 +79,11 @@ def new():
     _choices_for_new(form)
     if form.validate_on_submit():
         regions = db.session.scalars(sa.select(Region).where(Region.code.in_(form.regions.data or []))).all()
-        try:
-            document = service.create_document(
-                acting_user(), doc_type=db.session.get(DocumentType, form.type_id.data),
-                process=db.session.get(Process, form.process_id.data), title=form.title.data, regions=regions)
-        except ServiceError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: service.create_document(
+            acting_user(), doc_type=db.session.get(DocumentType, form.type_id.data),
+            process=db.session.get(Process, form.process_id.data), title=form.title.data, regions=regions), form)
+        if outcome.ok:
+            document = outcome.value
             flash(f"Documento {document.code} creado. Redacte su primera versión.", "success")
             return redirect(url_for("documents.edit", code=document.code, number=1))
     return render_template("documents/new.html", form=form)
@@ -142,7 +140,9 @@ def edit(code: str, number: int):
     form = draft_form_class(schema)()
     form.references.choices = options([(d.id, f"{d.code} · {d.title}") for d in db.session.scalars(
         sa.select(Document).where(Document.id != version.document_id).order_by(Document.code))])
+    form.record_types.choices = options([(t.id, f"{t.code} · {t.name}") for t in record_types_for_choice()])
     if not form.is_submitted():
+        form.record_types.data = [t.id for t in version.record_types]
         form.title.data = version.title
         form.change_description.data = version.change_description
         form.references.data = [d.id for d in version.references]
@@ -160,6 +160,7 @@ def edit(code: str, number: int):
                     acting_user(), version, title=form.title.data, sections=typed,
                     change_description=form.change_description.data,
                     references=db.session.scalars(sa.select(Document).where(Document.id.in_(form.references.data or []))).all(),
+                    record_types=db.session.scalars(sa.select(RecordType).where(RecordType.id.in_(form.record_types.data or []))).all(),
                     expected_lock_version=_as_int(form.lock_version.data))
             except ConflictError as error:
                 db.session.rollback()
@@ -197,15 +198,10 @@ def transition(code: str, number: int, name: str):
         abort(403)
     form = TransitionForm(prefix=name)
     if form.validate_on_submit():
-        try:
-            service.apply_transition(
-                acting_user(), version, name, password=form.password.data, comment=form.comment.data,
-                effective_date=form.effective_date.data, expected_lock_version=_as_int(form.lock_version.data))
-        except ServiceError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: service.apply_transition(
+            acting_user(), version, name, password=form.password.data, comment=form.comment.data,
+            effective_date=form.effective_date.data, expected_lock_version=_as_int(form.lock_version.data)), form)
+        if outcome.ok:
             flash(f"{workflow.TRANSITIONS[name].label}: hecho. La versión está «{version.state_label}».", "success")
             return redirect(url_for("documents.version_detail", code=code, number=number))
     else:
@@ -218,13 +214,9 @@ def transition(code: str, number: int, name: str):
 def revise(code: str):
     document = _load_document(code)
     if SimpleForm().validate_on_submit():
-        try:
-            version = service.start_revision(acting_user(), document)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: service.start_revision(acting_user(), document))
+        if outcome.ok:
+            version = outcome.value
             flash(f"{version.label} creada a partir del contenido vigente.", "success")
             return redirect(url_for("documents.edit", code=code, number=version.number))
     return redirect(url_for("documents.detail", code=code))
@@ -250,13 +242,7 @@ def compare_view(code: str):
 def acknowledge(code: str, number: int):
     version = _load_version(code, number)
     if SimpleForm().validate_on_submit():
-        try:
-            acknowledgements.acknowledge(acting_user(), version)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "warning")
-        else:
-            db.session.commit()
+        if attempt(lambda: acknowledgements.acknowledge(acting_user(), version), category="warning").ok:
             flash("Toma de conocimiento registrada.", "success")
     return redirect(url_for("documents.version_detail", code=code, number=number))
 
@@ -296,7 +282,8 @@ def settings(code: str):
         form.distribution_units.data = [e.unit_id for e in document.distribution if e.unit_id]
     if form.validate_on_submit():
         actor = acting_user()
-        try:
+
+        def save():
             service.update_document(
                 actor, document, owner=db.session.get(User, form.owner_id.data),
                 regions=db.session.scalars(sa.select(Region).where(Region.code.in_(form.regions.data or []))).all())
@@ -304,11 +291,8 @@ def settings(code: str):
                 actor, document,
                 roles=db.session.scalars(sa.select(Role).where(Role.id.in_(form.distribution_roles.data or []))).all(),
                 units=db.session.scalars(sa.select(Unit).where(Unit.id.in_(form.distribution_units.data or []))).all())
-        except ServiceError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+
+        if attempt(save, form).ok:
             flash("Propiedades y distribución guardadas.", "success")
             return redirect(url_for("documents.detail", code=code))
     return render_template("documents/settings.html", document=document, form=form)

@@ -48,6 +48,9 @@ def load_reference_data() -> dict[str, int]:
         if name not in roles:
             db.session.add(Role(name=name, label=label, permissions=sorted(permissions)))
             counts["roles"] += 1
+    from qms.records.defaults import load_default_record_types
+
+    counts["record_types"] = load_default_record_types()
     if db.session.scalar(sa.select(Institution.id)) is None:
         db.session.add(Institution(id=1, name="Institución sin nombre"))
     db.session.flush()

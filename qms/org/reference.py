@@ -103,6 +103,14 @@ PROCEDURE_SECTIONS = _sections(
     ("anexos", "10", "Anexos", "Formularios, diagramas u otros anexos."),
 )
 
+#: Plans and programmes share one layout.
+PLAN_SECTIONS = _sections(
+    ("objetivo", "1", "Objetivo", "Qué se quiere lograr."),
+    ("alcance", "2", "Alcance", "Período, procesos y regiones."),
+    ("actividades", "3", "Actividades", "Actividades, responsables y plazos."),
+    ("seguimiento", "4", "Seguimiento", "Cómo y cuándo se controla su avance."),
+)
+
 #: Document types: code, name, code pattern, template, sections, review period (months).
 DOCUMENT_TYPES = [
     {
@@ -144,22 +152,12 @@ DOCUMENT_TYPES = [
     {
         "code": "PL", "name": "Plan", "code_pattern": "PL-{process}-{seq:02}",
         "template_name": "plan.docx", "review_period_months": 12,
-        "sections": _sections(
-            ("objetivo", "1", "Objetivo", "Qué se quiere lograr."),
-            ("alcance", "2", "Alcance", "Período, procesos y regiones."),
-            ("actividades", "3", "Actividades", "Actividades, responsables y plazos."),
-            ("seguimiento", "4", "Seguimiento", "Cómo y cuándo se controla su avance."),
-        ),
+        "sections": PLAN_SECTIONS,
     },
     {
         "code": "PG", "name": "Programa", "code_pattern": "PG-{process}-{seq:02}",
         "template_name": "plan.docx", "review_period_months": 12,
-        "sections": _sections(
-            ("objetivo", "1", "Objetivo", "Qué se quiere lograr."),
-            ("alcance", "2", "Alcance", "Período, procesos y regiones."),
-            ("actividades", "3", "Actividades", "Actividades, responsables y plazos."),
-            ("seguimiento", "4", "Seguimiento", "Cómo y cuándo se controla su avance."),
-        ),
+        "sections": PLAN_SECTIONS,
     },
     {
         "code": "PO", "name": "Política", "code_pattern": "PO-{process}-{seq:02}",

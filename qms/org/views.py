@@ -6,12 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from qms.auth import permissions as P
 from qms.auth.models import User
-from qms.errors import ServiceError
 from qms.extensions import db
 from qms.org import service
 from qms.org.forms import ProcessForm
 from qms.org.models import PmgSystem, Process, Unit
-from qms.web import acting_user, form_error, get_or_404, login_required, options, permission_required
+from qms.web import acting_user, attempt, get_or_404, login_required, options, permission_required
 
 bp = Blueprint("org", __name__, url_prefix="/procesos")
 
@@ -64,14 +63,9 @@ def _edit(process: Process | None):
             form.unit_id.data = process.unit_id or 0
             form.pmg_system_code.data = process.pmg_system_code or ""
     if form.validate_on_submit():
-        try:
-            saved = service.save_process(acting_user(), process, **_data(form))
-        except ServiceError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Proceso {saved.code} guardado.", "success")
+        outcome = attempt(lambda: service.save_process(acting_user(), process, **_data(form)), form)
+        if outcome.ok:
+            flash(f"Proceso {outcome.value.code} guardado.", "success")
             return redirect(url_for("org.index"))
     return render_template("org/process_form.html", form=form, process=process)
 
@@ -90,16 +84,11 @@ def institution():
         form.default_region_code.data = current.default_region_code or ""
     if form.validate_on_submit():
         upload = form.logo.data
-        try:
-            service.update_institution(
-                acting_user(), name=form.name.data, short_name=form.short_name.data,
-                default_region_code=form.default_region_code.data or None,
-                logo=upload.read(service.MAX_LOGO_BYTES + 1) if upload else None, remove_logo=form.remove_logo.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: service.update_institution(
+            acting_user(), name=form.name.data, short_name=form.short_name.data,
+            default_region_code=form.default_region_code.data or None,
+            logo=upload.read(service.MAX_LOGO_BYTES + 1) if upload else None, remove_logo=form.remove_logo.data), form)
+        if outcome.ok:
             flash("Datos de la institución guardados.", "success")
             return redirect(url_for("org.institution"))
     return render_template("org/institution.html", form=form, institution=current)

@@ -177,3 +177,31 @@ def test_acknowledge_from_the_inbox(client, users, login, make_document):
     login("quality")
     report = client.get(f"/documentos/{document.code}/v/1/lecturas").get_data(as_text=True)
     assert "Persona Staff" in report
+
+
+def test_record_types_the_procedure_produces(client, users, login, make_document):
+    from qms.documents import service
+    from qms.documents.models import ImmutableVersionError
+    from qms.records.models import RecordType
+    from tests.conftest import walk_to
+
+    audit_report = db.session.scalar(sa.select(RecordType).where(RecordType.code == "INF-AUD"))
+    document = make_document()
+    version = document.versions[0]
+    login("author")
+    client.post(f"/documentos/{document.code}/v/1/editar", data={
+        "title": version.title, "s_objetivo": "x", "lock_version": version.lock_version, "save": "1",
+        "record_types": [audit_report.id]})
+    db.session.refresh(version)
+    assert [t.code for t in version.record_types] == ["INF-AUD"]
+    assert "INF-AUD" in client.get(f"/documentos/{document.code}/v/1").get_data(as_text=True)
+    walk_to(version, "effective", users)
+    assert version.signatures[-1].content_sha256  # record types are part of the signed content
+    revision = service.start_revision(users["author"], document)
+    assert [t.code for t in revision.record_types] == ["INF-AUD"]
+    version.record_types = []
+    import pytest
+
+    with pytest.raises(ImmutableVersionError):
+        db.session.flush()
+    db.session.rollback()
