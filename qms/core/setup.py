@@ -136,10 +136,7 @@ def register_template_helpers(app: Flask) -> None:
         def can(permission: str) -> bool:
             return current_user.is_authenticated and current_user.can(permission)
 
-        from flask import current_app
-
-        return {"can": can, "today": timeutil.today_local(),
-                "has_endpoint": lambda name: name in current_app.view_functions}
+        return {"can": can, "today": timeutil.today_local()}
 
     @app.before_request
     def _stash_user():

@@ -14,6 +14,10 @@ from qms.extensions import db
 from qms.org import service as org_service
 from qms.org.loader import load_reference_data
 from qms.org.models import Institution, Region, Unit
+from qms.actions import demo as actions_demo
+from qms.audits import demo as audits_demo
+from qms.nonconformities import demo as nonconformities_demo
+from qms.records.demo import load_demo_records
 from qms.timeutil import clock_at, local_zone, system_now
 
 
@@ -57,6 +61,11 @@ def load_demo() -> list[dict]:
     types = {t.code: t for t in db.session.scalars(sa.select(DocumentType))}
     for spec in content.DOCUMENTS:
         _load_document(spec, types, processes, users)
+    load_demo_records()
+    # Quality records of the other modules, in the order they depend on each other.
+    audits_demo.load(users, processes)
+    actions_demo.load(users, processes)
+    nonconformities_demo.load(users, processes)
     return _users_summary()
 
 

@@ -1,0 +1,199 @@
+"""Read-only queries: the committee's follow-up list (with aging), its .xlsx, and the inbox items."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.orm import selectinload
+
+from qms.actions.models import ACTION_SOURCES, ACTION_STATES, Action, ActionTask, Verification
+from qms.extensions import db
+from qms.nonconformities.models import PNC_STATES, Nonconformity
+from qms.timeutil import format_date, to_local, today_local
+
+ITEM_KINDS = {"action": "Acción", "task": "Tarea", "verification": "Verificación", "pnc": "PNC"}
+#: Follow-up "state" filter values.
+FOLLOWUP_STATES = {"open": "Abiertos", "overdue": "Vencidos", "closed": "Cerrados", "all": "Todos"}
+
+
+@dataclass
+class FollowupFilters:
+    state: str = "open"
+    kind: str = ""
+    process_id: int | None = None
+    region: str = ""
+    source: str = ""
+    year: int | None = None
+
+
+@dataclass
+class Row:
+    kind: str
+    code: str
+    title: str
+    process: str
+    region: str
+    source: str
+    state: str
+    owner: str
+    opened: date
+    due: date | None
+    closed: bool
+    url: str
+    #: Days open (to today, or to closure).
+    age: int = 0
+    overdue: bool = False
+    owner_id: int | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return ITEM_KINDS[self.kind]
+
+
+def _local_date(moment) -> date | None:
+    return to_local(moment).date() if moment else None
+
+
+def _action_rows(today: date) -> list[Row]:
+    rows = []
+    actions = db.session.scalars(sa.select(Action).options(
+        selectinload(Action.tasks), selectinload(Action.verifications))).all()
+    for a in actions:
+        process = a.process.code if a.process else ""
+        source = ACTION_SOURCES.get(a.source_kind, a.source_kind)
+        end = _local_date(a.closed_at) if a.is_closed else today
+        next_due = min([t.due_date for t in a.open_tasks] or [None], key=lambda d: d or date.max)
+        rows.append(Row("action", a.code, a.title, process, a.region_code or "", a.source_kind, a.state_label,
+                        a.owner.full_name, a.opened_on, next_due, a.is_closed,
+                        url_for("actions.detail", action_code=a.code), age=(end - a.opened_on).days,
+                        overdue=bool(next_due and next_due < today and not a.is_closed), owner_id=a.owner_id))
+        for t in a.tasks:
+            closed = not t.is_open or t.cycle != a.cycle
+            end = t.completed_on or (today if not closed else t.due_date)
+            opened = _local_date(t.created_at) or a.opened_on
+            rows.append(Row("task", f"{a.code} T{t.position}", t.description, process, a.region_code or "",
+                            a.source_kind, t.status_label, t.responsible.full_name, opened, t.due_date, closed,
+                            url_for("actions.detail", action_code=a.code), age=max(0, (end - opened).days),
+                            overdue=not closed and t.due_date < today, owner_id=t.responsible_id))
+        for v in a.verifications:
+            closed = bool(v.result) or v.cycle != a.cycle
+            opened = _local_date(v.created_at) or a.opened_on
+            end = v.performed_on or today
+            rows.append(Row("verification", f"{a.code} V{v.cycle}", f"Verificación de eficacia: {a.title}", process,
+                            a.region_code or "", a.source_kind, v.result_label, v.verifier.full_name, opened,
+                            v.planned_date, closed, url_for("actions.detail", action_code=a.code),
+                            age=max(0, (end - opened).days), overdue=not closed and v.planned_date < today,
+                            owner_id=v.verifier_id))
+    return rows
+
+
+def _pnc_rows(today: date) -> list[Row]:
+    rows = []
+    for p in db.session.scalars(sa.select(Nonconformity)).all():
+        closed = p.state == "closed"
+        end = _local_date(p.closed_at) if closed else today
+        owner = p.process.owner if p.process and p.process.owner else None
+        rows.append(Row("pnc", p.code, p.product, p.process.code, p.region_code or "", "pnc",
+                        PNC_STATES.get(p.state, p.state), owner.full_name if owner else "", p.detected_on,
+                        p.treatment_due if p.state == "reported" else None, closed,
+                        url_for("nonconformities.detail", pnc_code=p.code), age=(end - p.detected_on).days,
+                        overdue=p.state == "reported" and p.treatment_due < today,
+                        owner_id=owner.id if owner else None))
+    return rows
+
+
+def followup_rows(filters: FollowupFilters, today: date | None = None) -> list[Row]:
+    """Return the follow-up rows that match ``filters``, oldest first."""
+    from qms.org.models import Process
+
+    today = today or today_local()
+    rows = _action_rows(today) + _pnc_rows(today)
+    process_code = None
+    if filters.process_id:
+        process = db.session.get(Process, filters.process_id)
+        process_code = process.code if process else "-"
+    selected = []
+    for row in rows:
+        if filters.kind and row.kind != filters.kind:
+            continue
+        if filters.state == "open" and row.closed:
+            continue
+        if filters.state == "closed" and not row.closed:
+            continue
+        if filters.state == "overdue" and not row.overdue:
+            continue
+        if process_code and row.process != process_code:
+            continue
+        if filters.region and row.region != filters.region:
+            continue
+        if filters.source and row.source != filters.source:
+            continue
+        if filters.year and row.opened.year != filters.year:
+            continue
+        selected.append(row)
+    return sorted(selected, key=lambda r: (-r.age, r.code))
+
+
+HEADERS = ["Tipo", "Código", "Descripción", "Proceso", "Región", "Origen", "Estado", "Responsable", "Apertura",
+           "Plazo", "Días abierto", "Vencido"]
+
+
+def to_xlsx(rows: list[Row]) -> bytes:
+    """Return the rows as an Excel workbook (dates as real dates, dd-mm-yyyy)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Seguimiento"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        sheet.append([r.kind_label, r.code, r.title, r.process, r.region, ACTION_SOURCES.get(r.source, r.source),
+                      r.state, r.owner, r.opened, r.due, r.age, "Sí" if r.overdue else "No"])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in (row[8], row[9]):
+            cell.number_format = "DD-MM-YYYY"
+    for column, width in zip("ABCDEFGHIJKL", (12, 18, 50, 10, 8, 24, 18, 26, 12, 12, 12, 9)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def inbox(user) -> list[dict]:
+    """The CAPA work waiting for ``user``: their tasks, verifications and actions (overdue first)."""
+    today = today_local()
+    sections = []
+    tasks = db.session.scalars(
+        sa.select(ActionTask).join(Action).where(
+            ActionTask.responsible_id == user.id, ActionTask.status.in_(("pending", "in_progress")),
+            ActionTask.cycle == Action.cycle, Action.state != "closed").order_by(ActionTask.due_date)).all()
+    sections.append({"title": "Tareas de acciones a mi cargo", "items": [
+        {"label": f"{t.action.code} · {t.description}", "url": url_for("actions.detail", action_code=t.action.code),
+         "note": f"plazo {format_date(t.due_date)}", "overdue": t.due_date < today} for t in tasks]})
+    verifications = db.session.scalars(
+        sa.select(Verification).join(Action).where(
+            Verification.verifier_id == user.id, Verification.result == "", Verification.cycle == Action.cycle,
+            Action.state != "closed").order_by(Verification.planned_date)).all()
+    sections.append({"title": "Verificaciones de eficacia asignadas", "items": [
+        {"label": f"{v.action.code} · {v.action.title}", "url": url_for("actions.detail", action_code=v.action.code),
+         "note": f"planificada {format_date(v.planned_date)} · {v.action.state_label}",
+         "overdue": v.planned_date < today} for v in verifications]})
+    actions = db.session.scalars(
+        sa.select(Action).where(Action.owner_id == user.id, Action.state.in_(("open", "analysis")))
+        .order_by(Action.opened_on)).all()
+    sections.append({"title": "Acciones por analizar", "items": [
+        {"label": f"{a.code} · {a.title}", "url": url_for("actions.detail", action_code=a.code),
+         "note": f"{a.state_label} · abierta hace {(today - a.opened_on).days} días", "overdue": False}
+        for a in actions]})
+    return [s for s in sections if s["items"]]
+
+
+def states() -> dict:
+    return dict(ACTION_STATES)

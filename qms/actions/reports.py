@@ -1,0 +1,56 @@
+"""The Word report of an action (``accion_correctiva.docx``): a plain-dict context."""
+from __future__ import annotations
+
+from qms.actions.models import ISHIKAWA_CATEGORIES
+from qms.audits.reports import institution_context, signature_row
+from qms.timeutil import format_date, format_datetime, now_utc
+
+
+def report_context(action) -> dict:
+    verification = action.current_verification
+    if action.analysis_method == "five_whys":
+        whys = [f"¿{w.why.strip('¿?')}? {w.answer}" for w in action.current_whys]
+    else:
+        whys = [f"{ISHIKAWA_CATEGORIES.get(c.category, c.category)}: {c.cause}" for c in action.current_causes]
+    history = [v for v in action.verifications if v.result]
+    signatures = [signature_row("Responsable de la acción", action.owner, action.opened_on)]
+    if verification is not None and verification.result:
+        signatures.append(signature_row("Verificó la eficacia", verification.performed_by, verification.performed_on))
+    return {
+        "institution": institution_context(),
+        "report": {"title": f"Acción {action.kind_label.lower()}", "code": action.code,
+                   "date": format_date(now_utc()), "state": action.state_label},
+        "action": {
+            "kind": action.kind_label,
+            "source": f"{action.source_label} {action.source_ref}".strip(),
+            "process": action.process.name if action.process else "",
+            "region": action.region.name if action.region else "",
+            "owner": action.owner.full_name,
+            "opened_at": format_date(action.opened_on),
+            "problem": action.problem,
+            "correction": action.correction,
+            "analysis_method": action.method_label,
+            "whys": whys,
+            "root_cause": action.root_cause,
+            "similar": action.similar_nonconformities,
+            "tasks": [
+                {"number": str(t.position), "description": t.description, "responsible": t.responsible.full_name,
+                 "due_date": format_date(t.due_date), "status": t.status_label,
+                 "evidence": "; ".join([t.evidence_note] + [f.filename for f in t.evidence_files]).strip("; ")}
+                for t in action.current_tasks
+            ],
+            "verification": {
+                "planned_date": format_date(verification.planned_date) if verification else "",
+                "verifier": verification.verifier.full_name if verification else "",
+                "date": format_date(verification.performed_on) if verification else "",
+                "result": verification.result_label if verification and verification.result else "",
+                "evidence": verification.evidence if verification else "",
+            },
+            "previous_verifications": [
+                {"cycle": v.cycle, "date": format_date(v.performed_on), "result": v.result_label,
+                 "evidence": v.evidence} for v in history if v is not verification
+            ],
+        },
+        "signatures": signatures,
+        "generated_at": format_datetime(now_utc()),
+    }

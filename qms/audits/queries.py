@@ -1,0 +1,47 @@
+"""Read-only queries of audits: lists, traceability from a clause, the inbox items."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import url_for
+
+from qms.audits.models import Audit, ChecklistItem, Finding, audit_clauses, audit_team
+from qms.extensions import db
+from qms.timeutil import format_date, today_local
+
+
+def inbox(user) -> list[dict]:
+    """Audits the user leads or audits that are not reported yet."""
+    today = today_local()
+    rows = db.session.scalars(
+        sa.select(Audit).where(
+            Audit.state.in_(("planned", "in_progress")),
+            sa.or_(Audit.lead_auditor_id == user.id,
+                   Audit.id.in_(sa.select(audit_team.c.audit_id).where(audit_team.c.user_id == user.id))))
+        .order_by(Audit.planned_start)).all()
+    items = [{"label": f"{a.code} · {a.title}", "url": url_for("audits.detail", audit_code=a.code),
+              "note": f"{a.state_label} · {format_date(a.planned_start)}",
+              "overdue": a.state == "planned" and a.planned_end < today} for a in rows]
+    return [{"title": "Auditorías a mi cargo", "items": items}] if items else []
+
+
+def clause_trace(number: str) -> dict:
+    """From an ISO clause: the procedures used as criteria for it, audits, checklist items, findings, actions."""
+    from qms.documents.models import Document
+
+    in_scope = sa.select(audit_clauses.c.audit_id).where(audit_clauses.c.clause_number == number)
+    by_item = sa.select(ChecklistItem.audit_id).where(ChecklistItem.clause_number == number)
+    by_finding = sa.select(Finding.audit_id).where(Finding.clause_number == number)
+    audits = db.session.scalars(sa.select(Audit).where(
+        sa.or_(Audit.id.in_(in_scope), Audit.id.in_(by_item), Audit.id.in_(by_finding)))
+        .order_by(Audit.planned_start.desc())).all()
+    items = db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.clause_number == number)
+                               .order_by(ChecklistItem.audit_id, ChecklistItem.position)).all()
+    findings = db.session.scalars(sa.select(Finding).where(Finding.clause_number == number)
+                                  .order_by(Finding.audit_id, Finding.number)).all()
+    document_ids = {i.criterion_document_id for i in items if i.criterion_document_id}
+    for audit in audits:
+        if audit.id in set(db.session.scalars(in_scope)):
+            document_ids.update(c.document_id for c in audit.criteria)
+    documents = db.session.scalars(sa.select(Document).where(Document.id.in_(document_ids))
+                                   .order_by(Document.code)).all() if document_ids else []
+    return {"audits": audits, "items": items, "findings": findings, "documents": documents}

@@ -1,0 +1,32 @@
+"""Read-only queries of nonconforming outputs: the list and the inbox items."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import url_for
+
+from qms.auth import permissions as P
+from qms.extensions import db
+from qms.nonconformities.models import Nonconformity
+from qms.org.models import Process
+from qms.timeutil import format_date, today_local
+
+
+def visible_query(user) -> sa.Select:
+    stmt = sa.select(Nonconformity).join(Process, Nonconformity.process_id == Process.id)
+    if not (user.can(P.NC_MANAGE) or user.can(P.CAPA_MANAGE)):
+        stmt = stmt.where(sa.or_(Nonconformity.detected_by_id == user.id, Process.owner_id == user.id))
+    return stmt.order_by(Nonconformity.detected_on.desc(), Nonconformity.id.desc())
+
+
+def inbox(user) -> list[dict]:
+    """Untreated PNC of the user's processes (and all of them for the committee), overdue first."""
+    today = today_local()
+    stmt = sa.select(Nonconformity).join(Process, Nonconformity.process_id == Process.id).where(
+        Nonconformity.state != "closed")
+    if not user.can(P.NC_MANAGE):
+        stmt = stmt.where(Process.owner_id == user.id)
+    rows = db.session.scalars(stmt.order_by(Nonconformity.treatment_due)).all()
+    items = [{"label": f"{p.code} · {p.product}", "url": url_for("nonconformities.detail", pnc_code=p.code),
+              "note": f"{p.state_label} · tratar antes de {format_date(p.treatment_due)}",
+              "overdue": p.state == "reported" and p.treatment_due < today} for p in rows]
+    return [{"title": "Productos / servicios no conformes abiertos", "items": items}] if items else []

@@ -1,0 +1,107 @@
+"""Pages of nonconforming outputs (PNC): report, list, treatment, re-verification, report."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from qms.audits import indexing  # noqa: F401  (registers the search kinds)
+from qms.audits.webutil import CsrfForm, form_date, form_int, processes, regions, run, send_stored, users_choices
+from qms.auth import permissions as P
+from qms.auth.models import User
+from qms.docgen.templates import DOCX_TYPE
+from qms.errors import ServiceError
+from qms.extensions import db
+from qms.nonconformities import access, queries, service
+from qms.nonconformities.models import OUTPUT_KINDS, PNC_STATES, TREATMENTS, Nonconformity
+from qms.org.models import Process
+from qms.web import acting_user, login_required, permission_required
+
+bp = Blueprint("nonconformities", __name__, url_prefix="/pnc")
+
+
+def _load(pnc_code: str) -> Nonconformity:
+    pnc = db.session.scalar(sa.select(Nonconformity).where(Nonconformity.code == pnc_code))
+    if pnc is None or not access.can_view(current_user, pnc):
+        abort(404)
+    return pnc
+
+
+@bp.route("/")
+@login_required
+def index():
+    stmt = queries.visible_query(current_user)
+    state = request.args.get("state") or ""
+    if state in PNC_STATES:
+        stmt = stmt.where(Nonconformity.state == state)
+    return render_template("nonconformities/index.html", rows=db.session.scalars(stmt).all(), states=PNC_STATES,
+                           state=state)
+
+
+@bp.route("/nuevo", methods=["GET", "POST"])
+@permission_required(P.NC_REPORT)
+def new():
+    form = CsrfForm()
+    values = request.form if request.method == "POST" else {}
+    if form.validate_on_submit():
+        try:
+            pnc = service.report(
+                acting_user(), output_kind=request.form.get("output_kind", ""), product=request.form.get("product", ""),
+                process=db.session.get(Process, form_int("process_id") or 0),
+                region_code=request.form.get("region_code") or None,
+                description=request.form.get("description", ""), detected_on=form_date("detected_on"))
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"Se informó el {pnc.output_kind_label.lower()} no conforme {pnc.code}.", "success")
+            return redirect(url_for("nonconformities.detail", pnc_code=pnc.code))
+    return render_template("nonconformities/new.html", form=form, values=values, kinds=OUTPUT_KINDS,
+                           processes=processes(), regions=regions())
+
+
+@bp.route("/<pnc_code>")
+@login_required
+def detail(pnc_code: str):
+    pnc = _load(pnc_code)
+    return render_template("nonconformities/detail.html", pnc=pnc, form=CsrfForm(),
+                           can_manage=access.can_manage(current_user), treatments=TREATMENTS, people=users_choices())
+
+
+@bp.route("/<pnc_code>/tratamiento", methods=["POST"])
+@login_required
+def treat(pnc_code: str):
+    pnc = _load(pnc_code)
+    return run(lambda: service.treat(
+        acting_user(), pnc, treatment=request.form.get("treatment", ""), disposition=request.form.get("disposition", ""),
+        authorised_by=db.session.get(User, form_int("authorised_by_id") or 0), treated_on=form_date("treated_on")),
+        "Tratamiento registrado.", url_for("nonconformities.detail", pnc_code=pnc.code))
+
+
+@bp.route("/<pnc_code>/reverificacion", methods=["POST"])
+@login_required
+def reverify(pnc_code: str):
+    pnc = _load(pnc_code)
+    return run(lambda: service.reverify(
+        acting_user(), pnc, conforming=request.form.get("result") == "conforming", notes=request.form.get("notes", ""),
+        on=form_date("on"), closure_notes=request.form.get("closure_notes", "")),
+        lambda p: f"{p.code}: {p.state_label}.", url_for("nonconformities.detail", pnc_code=pnc.code))
+
+
+@bp.route("/<pnc_code>/accion", methods=["POST"])
+@login_required
+def link_action(pnc_code: str):
+    pnc = _load(pnc_code)
+    return run(lambda: service.link_action(acting_user(), pnc, db.session.get(User, form_int("owner_id") or 0)),
+               lambda a: f"Se abrió la acción correctiva {a.code}.",
+               url_for("nonconformities.detail", pnc_code=pnc.code))
+
+
+@bp.route("/<pnc_code>/informe")
+@login_required
+def report(pnc_code: str):
+    pnc = _load(pnc_code)
+    if not pnc.report_sha256:
+        abort(404)
+    return send_stored(pnc.report_sha256, f"{pnc.code}.docx", DOCX_TYPE)

@@ -1,0 +1,20 @@
+"""The PNC state machine: one table of transitions.
+
+    reported ──treat──▶ treated ──reverify (conforme)──▶ closed
+       ▲                   │
+       └── reverify (sigue no conforme) ◀┘
+"""
+from __future__ import annotations
+
+from qms.audits.common import Transition, Workflow
+from qms.nonconformities.models import PNC_STATES
+
+WORKFLOW = Workflow(
+    PNC_STATES,
+    [
+        Transition("treat", "Registrar el tratamiento", frozenset({"reported"}), "treated"),
+        Transition("reverify_ok", "Re-verificar: conforme y cerrar", frozenset({"treated"}), "closed", style="success"),
+        Transition("reverify_fail", "Re-verificar: sigue no conforme", frozenset({"treated"}), "reported",
+                   style="warning"),
+    ],
+)

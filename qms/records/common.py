@@ -1,0 +1,88 @@
+"""Helpers shared by the records services: permission check, search touch, codes, retention."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from qms import search
+from qms.documents.models import CodeSequence
+from qms.errors import PermissionDenied
+from qms.extensions import db
+from qms.records.models import Record, RecordType
+from qms.timeutil import today_local
+
+SEARCH_KIND = "record"
+#: Records whose retention ends within this many days are "por vencer".
+DUE_SOON_DAYS = 90
+
+#: Retention states of the register's filter.
+RETENTION_STATES = {
+    "in_retention": "En plazo de conservación",
+    "due_soon": f"Vence en {DUE_SOON_DAYS} días o menos",
+    "expired": "Plazo cumplido (disposición pendiente)",
+    "permanent": "Conservación permanente",
+    "hold": "Retención legal",
+    "archived": "Archivo histórico",
+    "disposed": "Eliminado",
+}
+
+
+def require(actor, permission: str) -> None:
+    if actor is None or not actor.can(permission):
+        raise PermissionDenied()
+
+
+def touch(record: Record) -> None:
+    """Bump the record's revision and queue its reindexing."""
+    record.revision = (record.revision or 0) + 1
+    search.queue_index(SEARCH_KIND, record.id)
+
+
+def next_code(prefix: str, year: int, taken) -> str:
+    """Hand out ``PREFIX-YEAR-NNN``, locking its counter; numbers are never reused.
+
+    ``taken`` is the code column that must not already hold the result.
+    """
+    key = f"{taken.table.name}:{prefix}-{year}"
+    counter = db.session.scalar(sa.select(CodeSequence).where(CodeSequence.key == key).with_for_update())
+    if counter is None:
+        counter = CodeSequence(key=key, last_value=0)
+        db.session.add(counter)
+    while True:
+        counter.last_value += 1
+        code = f"{prefix}-{year}-{counter.last_value:03d}"
+        if db.session.scalar(sa.select(taken).where(taken == code)) is None:
+            db.session.flush()
+            return code
+
+
+def retention_until_for(record_type: RecordType, record_date: date) -> date | None:
+    return record_type.retention_until(record_date)
+
+
+def is_retention_over(record: Record, today: date | None = None) -> bool:
+    """Return whether the record's retention has ended (the day after ``retention_until``)."""
+    if record.retention_until is None:
+        return False
+    return (today or today_local()) > record.retention_until
+
+
+def is_on_hold(record: Record) -> bool:
+    return bool(record.is_on_legal_hold or record.type.is_on_legal_hold)
+
+
+def retention_state(record: Record, today: date | None = None) -> str:
+    """Return the key of RETENTION_STATES that describes the record today."""
+    today = today or today_local()
+    if record.state in ("archived", "disposed"):
+        return record.state
+    if is_on_hold(record):
+        return "hold"
+    if record.retention_until is None:
+        return "permanent"
+    if today > record.retention_until:
+        return "expired"
+    if (record.retention_until - today).days <= DUE_SOON_DAYS:
+        return "due_soon"
+    return "in_retention"

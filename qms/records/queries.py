@@ -1,0 +1,129 @@
+"""Read-only queries of the records register: filters, pagination source, export."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from qms.records.common import DUE_SOON_DAYS, RETENTION_STATES, retention_state
+from qms.records.access import visible_filter
+from qms.records.models import Record, RecordType
+from qms.timeutil import format_date, today_local
+
+
+@dataclass
+class RecordFilters:
+    type_id: int | None = None
+    process_id: int | None = None
+    region: str | None = None
+    year: int | None = None
+    retention: str | None = None
+    text: str = ""
+
+
+def _hold():
+    return sa.or_(Record.is_on_legal_hold.is_(True), RecordType.is_on_legal_hold.is_(True))
+
+
+def _retention_condition(state: str, today: date):
+    active = Record.state == "active"
+    no_hold = sa.not_(_hold())
+    return {
+        "archived": Record.state == "archived",
+        "disposed": Record.state == "disposed",
+        "hold": sa.and_(active, _hold()),
+        "permanent": sa.and_(active, no_hold, Record.retention_until.is_(None)),
+        "expired": sa.and_(active, no_hold, Record.retention_until < today),
+        "due_soon": sa.and_(active, no_hold, Record.retention_until >= today,
+                            Record.retention_until <= today + timedelta(days=DUE_SOON_DAYS)),
+        "in_retention": sa.and_(active, no_hold, Record.retention_until > today + timedelta(days=DUE_SOON_DAYS)),
+    }.get(state)
+
+
+def register_query(filters: RecordFilters, user, today: date | None = None):
+    """Return the select of the records ``user`` may see that match ``filters``."""
+    today = today or today_local()
+    query = (sa.select(Record).join(Record.type).where(visible_filter(user))
+             .options(selectinload(Record.files), selectinload(Record.process)))
+    if filters.type_id:
+        query = query.where(Record.type_id == filters.type_id)
+    if filters.process_id:
+        query = query.where(Record.process_id == filters.process_id)
+    if filters.region:
+        query = query.where(Record.region_code == filters.region)
+    if filters.year:
+        query = query.where(Record.record_date >= date(filters.year, 1, 1), Record.record_date <= date(filters.year, 12, 31))
+    condition = _retention_condition(filters.retention, today) if filters.retention in RETENTION_STATES else None
+    if condition is not None:
+        query = query.where(condition)
+    for word in (filters.text or "").split()[:6]:
+        like = f"%{word}%"
+        query = query.where(sa.or_(Record.title.ilike(like), Record.code.ilike(like)))
+    return query.order_by(Record.record_date.desc(), Record.id.desc())
+
+
+def years(user) -> list[int]:
+    """Return the years that have records visible to ``user``, newest first."""
+    dates = (sa.select(sa.func.min(Record.record_date), sa.func.max(Record.record_date))
+             .join(Record.type).where(visible_filter(user)))
+    from qms.extensions import db
+
+    low, high = db.session.execute(dates).one()
+    return list(range(high.year, low.year - 1, -1)) if low and high else []
+
+
+EXPORT_HEADER = ["Código", "Título", "Tipo", "Fecha", "Proceso", "Región", "Responsable", "Conservar hasta",
+                 "Disposición final", "Estado de conservación", "Archivos", "Documentos vinculados"]
+
+
+def export_xlsx(records, today: date | None = None) -> bytes:
+    """Return the records as an Excel workbook (one row per record)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    today = today or today_local()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Registros"
+    sheet.append(EXPORT_HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in records:
+        sheet.append([
+            r.code, r.title, f"{r.type.code} · {r.type.name}", format_date(r.record_date),
+            r.process.code if r.process else "", r.region.name if r.region else "",
+            r.owner.full_name if r.owner else "",
+            format_date(r.retention_until) if r.retention_until else "Permanente", r.type.disposition_label,
+            RETENTION_STATES[retention_state(r, today)], len(r.current_files),
+            ", ".join(d.code for d in r.documents)])
+    for column, width in zip("ABCDEFGHIJKL", (20, 50, 40, 12, 10, 22, 28, 16, 24, 34, 9, 30)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def inbox(user) -> list[dict]:
+    """Return the inbox sections of the records module for ``user`` (Mis pendientes)."""
+    from flask import url_for
+
+    from qms.auth import permissions as P
+    from qms.records import disposition
+
+    sections = []
+    if user.can(P.RECORD_MANAGE):
+        pending = disposition.pending_record_ids()
+        expired = [r for r in disposition.eligible_records(user) if r.id not in pending]
+        sections.append({"title": "Registros con el plazo de conservación cumplido", "items": [
+            {"url": url_for("records.detail", record_id=r.id), "label": f"{r.code} {r.title}",
+             "note": f"conservar hasta {format_date(r.retention_until)}", "overdue": True} for r in expired[:15]]})
+    if user.can(P.RECORD_DISPOSE):
+        proposed = [b for b in disposition.batches() if b.state == "proposed"]
+        sections.append({"title": "Disposiciones de registros por aprobar", "items": [
+            {"url": url_for("records.batch", disposition_id=b.id), "label": f"{b.code} ({len(b.items)} registros)",
+             "note": f"propuesta por {b.proposed_by.full_name}", "overdue": False} for b in proposed]})
+    return sections
