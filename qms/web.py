@@ -151,3 +151,11 @@ def attempt(operation, form=None, category: str = "danger") -> Outcome:
         return Outcome(False)
     db.session.commit()
     return Outcome(True, value)
+
+
+def int_arg(name: str) -> int | None:
+    """Return the query-string argument as an int, or None when absent or not a number."""
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return None

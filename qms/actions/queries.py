@@ -1,7 +1,8 @@
 """Read-only queries: the committee's follow-up list (with aging), its .xlsx, and the inbox items."""
 from __future__ import annotations
 
-import io
+from qms.exports import xlsx_bytes
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -143,27 +144,10 @@ HEADERS = ["Tipo", "Código", "Descripción", "Proceso", "Región", "Origen", "E
 
 def to_xlsx(rows: list[Row]) -> bytes:
     """Return the rows as an Excel workbook (dates as real dates, dd-mm-yyyy)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Seguimiento"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        sheet.append([r.kind_label, r.code, r.title, r.process, r.region, ACTION_SOURCES.get(r.source, r.source),
-                      r.state, r.owner, r.opened, r.due, r.age, "Sí" if r.overdue else "No"])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in (row[8], row[9]):
-            cell.number_format = "DD-MM-YYYY"
-    for column, width in zip("ABCDEFGHIJKL", (12, 18, 50, 10, 8, 24, 18, 26, 12, 12, 12, 9)):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes("Seguimiento", HEADERS, (
+        [r.kind_label, r.code, r.title, r.process, r.region, ACTION_SOURCES.get(r.source, r.source),
+         r.state, r.owner, r.opened, r.due, r.age, "Sí" if r.overdue else "No"] for r in rows),
+        widths=(12, 18, 50, 10, 8, 24, 18, 26, 12, 12, 12, 9))
 
 
 def inbox(user) -> list[dict]:

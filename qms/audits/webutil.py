@@ -10,6 +10,7 @@ import io
 
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
+from qms.web import int_arg
 
 
 class CsrfForm(FlaskForm):
@@ -36,11 +37,7 @@ def form_int(name: str) -> int | None:
         return None
 
 
-def arg_int(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
+arg_int = int_arg  # one implementation for every blueprint (qms.web)
 
 
 def load(model, ident):

@@ -27,6 +27,7 @@ from qms.errors import ConflictError, NotFound, ServiceError
 from qms.extensions import db
 from qms.timeutil import now_utc
 from qms.trail import service as trail
+from qms.validation import clean_title
 # The transitions live in their own module; re-exported as part of the service.
 from qms.documents.transitions import apply_transition, tick  # noqa: F401
 
@@ -55,15 +56,6 @@ def get_version(code: str, number: int) -> DocumentVersion:
     return version
 
 
-def _validate_title(title: str) -> str:
-    title = (title or "").strip()
-    if not title:
-        raise ServiceError("El título es obligatorio.", field="title")
-    if len(title) > 250:
-        raise ServiceError("El título no puede superar 250 caracteres.", field="title")
-    return title
-
-
 def create_document(actor, *, doc_type: DocumentType, process, title: str, owner=None, regions=(), sections=None) -> Document:
     """Register a new document with its first draft (Versión 01)."""
     require(actor, P.DOCUMENT_DRAFT)
@@ -71,7 +63,7 @@ def create_document(actor, *, doc_type: DocumentType, process, title: str, owner
         raise ServiceError("Ese tipo de documento no está activo.", field="type_id")
     if not process.is_active:
         raise ServiceError("Ese proceso no está activo.", field="process_id")
-    title = _validate_title(title)
+    title = clean_title(title)
     code = numbering.next_code(doc_type.code_pattern, doc_type.code, process.code)
     document = Document(
         code=code, title=title, type=doc_type, process=process,
@@ -121,7 +113,7 @@ def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict, c
                references=(), record_types=None, expected_lock_version: int | None = None) -> DocumentVersion:
     """Save the draft's content, refusing a save based on an outdated copy."""
     _check_editable(actor, version, expected_lock_version)
-    title = _validate_title(title)
+    title = clean_title(title)
     references = [d for d in references if d.id != version.document_id]
     before = _content_snapshot(version)
     version.title = title

@@ -15,7 +15,7 @@ from qms.extensions import db
 from qms.org.models import Process, Region
 from qms.records.models import RecordType
 from qms.records.service import record_types_for_choice
-from qms.web import Page, acting_user, attempt, form_error, login_required, options, page_arg, permission_required
+from qms.web import Page, acting_user, attempt, form_error, int_arg, login_required, options, page_arg, permission_required
 
 bp = Blueprint("documents", __name__, url_prefix="/documentos")
 
@@ -41,18 +41,11 @@ def _load_version(code: str, number: int) -> DocumentVersion:
     return version
 
 
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
 @bp.route("/")
 @login_required
 def register():
     filters = queries.RegisterFilters(
-        type_id=_int_arg("type"), process_id=_int_arg("process"), state=request.args.get("state") or None,
+        type_id=int_arg("type"), process_id=int_arg("process"), state=request.args.get("state") or None,
         region=request.args.get("region") or None, text=(request.args.get("q") or "").strip()[:100],
         sort=request.args.get("sort", "code"))
     page = Page(queries.register_query(filters, current_user), page_arg(), per_page=25)
@@ -229,8 +222,8 @@ def compare_view(code: str):
     visible = [v for v in document.versions if access.can_view_version(current_user, v)]
     by_number = {v.number: v for v in visible}
     default_b = visible[-1].number
-    a = by_number.get(_int_arg("a") or max(default_b - 1, visible[0].number))
-    b = by_number.get(_int_arg("b") or default_b)
+    a = by_number.get(int_arg("a") or max(default_b - 1, visible[0].number))
+    b = by_number.get(int_arg("b") or default_b)
     if a is None or b is None:
         abort(404)
     return render_template("documents/compare.html", document=document, a=a, b=b, versions=visible,

@@ -1,7 +1,8 @@
 """Read-only queries of the records register: filters, pagination source, export."""
 from __future__ import annotations
 
-import io
+from qms.exports import xlsx_bytes
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -81,30 +82,15 @@ EXPORT_HEADER = ["Código", "Título", "Tipo", "Fecha", "Proceso", "Región", "R
 
 def export_xlsx(records, today: date | None = None) -> bytes:
     """Return the records as an Excel workbook (one row per record)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     today = today or today_local()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Registros"
-    sheet.append(EXPORT_HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r in records:
-        sheet.append([
+    return xlsx_bytes("Registros", EXPORT_HEADER, ([
             r.code, r.title, f"{r.type.code} · {r.type.name}", format_date(r.record_date),
             r.process.code if r.process else "", r.region.name if r.region else "",
             r.owner.full_name if r.owner else "",
             format_date(r.retention_until) if r.retention_until else "Permanente", r.type.disposition_label,
             RETENTION_STATES[retention_state(r, today)], len(r.current_files),
-            ", ".join(d.code for d in r.documents)])
-    for column, width in zip("ABCDEFGHIJKL", (20, 50, 40, 12, 10, 22, 28, 16, 24, 34, 9, 30)):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+            ", ".join(d.code for d in r.documents)
+    ] for r in records), widths=(20, 50, 40, 12, 10, 22, 28, 16, 24, 34, 9, 30))
 
 
 def inbox(user) -> list[dict]:

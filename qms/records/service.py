@@ -45,6 +45,7 @@ from qms.records.record_types import (  # noqa: F401
 from qms.storage import store
 from qms.timeutil import format_date, now_utc, to_local, today_local
 from qms.trail import service as trail
+from qms.validation import clean_title
 
 
 # --------------------------------------------------------------------------- lookups
@@ -58,15 +59,6 @@ def get_record(record_id: int) -> Record:
 
 
 # --------------------------------------------------------------------------- records
-
-
-def _validate_title(title: str) -> str:
-    title = (title or "").strip()
-    if not title:
-        raise ServiceError("El título es obligatorio.", field="title")
-    if len(title) > 250:
-        raise ServiceError("El título no puede superar 250 caracteres.", field="title")
-    return title
 
 
 def _validate_date(record_date) -> date:
@@ -112,7 +104,7 @@ def _create(actor, *, record_type: RecordType, title: str, record_date: date, pr
             source_kind: str | None = None, source_id: int | None = None) -> Record:
     if not record_type.is_active:
         raise ServiceError("Ese tipo de registro no está activo.", field="type_id")
-    title = _validate_title(title)
+    title = clean_title(title)
     record_date = _validate_date(record_date)
     if region_code:
         from qms.org.models import Region
@@ -243,7 +235,7 @@ def update_record(actor, record: Record, *, title: str, description: str, proces
         raise NotFound("No existe ese registro.")
     _require_active(record)
     before = _snapshot(record)
-    record.title = _validate_title(title)
+    record.title = clean_title(title)
     record.description = (description or "").strip()
     record.process_id = getattr(process, "id", process)
     record.region_code = region_code or None
