@@ -104,3 +104,17 @@ def test_static_assets_are_local(client):
     response = client.get("/static/vendor/bootstrap/bootstrap.min.css")
     assert response.status_code == 200
     response.close()
+
+
+def test_templates_need_no_inline_code_or_styles():
+    """The content security policy forbids inline scripts and style attributes."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "templates"
+    offenders = []
+    for path in root.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\sstyle=\"", text) or re.search(r"<script(?![^>]*\bsrc=)", text) or re.search(r"\son[a-z]+=\"", text):
+            offenders.append(path.relative_to(root))
+    assert offenders == []
