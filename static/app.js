@@ -14,6 +14,10 @@
     lastPing = Date.now();
     fetch("/sesion/activa", { method: "POST", headers: { "X-CSRFToken": token.value }, credentials: "same-origin" });
   }, 30 * 1000);
+  // Selects marked data-autosubmit send their form as soon as they change.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]") && event.target.form) { event.target.form.submit(); }
+  });
   // Buttons that need a confirmation carry data-confirm.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
