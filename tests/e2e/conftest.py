@@ -47,11 +47,13 @@ def browser():
 def page_for(browser, live_server, tmp_path):
     """Return a function that opens a fresh browser context logged in as a user."""
     contexts = []
+    console_errors = []
 
     def open_as(username: str, password: str):
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-CL")
         contexts.append(context)
         page = context.new_page()
+        page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
         page.set_default_timeout(15000)
         page.goto(f"{live_server}/ingresar")
         page.fill("#username", username)
@@ -63,3 +65,5 @@ def page_for(browser, live_server, tmp_path):
     yield open_as
     for context in contexts:
         context.close()
+    # Every page keeps to the content security policy (a violation is a console error).
+    assert [m for m in console_errors if "Content Security Policy" in m] == []
