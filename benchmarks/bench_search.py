@@ -40,11 +40,17 @@ def pct(values, p):
 
 def build_whoosh(root: Path, entries: list[Entry]) -> dict:
     started = time.perf_counter()
+    # As ``qms search rebuild``: common stems from a sample of each kind, then everything.
+    docs = [e for e in entries if e.kind == "document"]
+    recs = [e for e in entries if e.kind != "document"]
+    sample = [e for group in (docs, recs)
+              for e in group[:: max(1, len(group) // writer.COMMON_SAMPLE)][: writer.COMMON_SAMPLE]]
+    common = frozenset(writer.choose_common(sample))
     gen, ix = store.new_generation(root)
     with writer.open_writer(ix, bulk=True) as w:
-        writer.add_bulk(w, entries)
+        writer.add_bulk(w, entries, common)
     ix.close()
-    store.mark_complete(gen)
+    store.mark_complete(gen, common=sorted(common))
     store.swap_in(root, gen)
     elapsed = time.perf_counter() - started
     size = sum(f.stat().st_size for f in gen.iterdir())
@@ -70,8 +76,10 @@ def time_queries(fn, qs) -> dict:
         t = time.perf_counter()
         totals.append(fn(q, tokens))
         times.append((time.perf_counter() - t) * 1000)
+    slowest = sorted(zip(times, qs, totals), reverse=True)[:8]
     return {"p50": statistics.median(times), "p95": pct(times, 95), "max": max(times),
-            "mean_hits": statistics.mean(totals)}
+            "mean_hits": statistics.mean(totals), "median_hits": statistics.median(totals),
+            "slowest": [(round(t, 1), q, n) for t, q, n in slowest]}
 
 
 def commit_to_searchable(root: Path, rounds: int = 20) -> dict:
@@ -82,9 +90,10 @@ def commit_to_searchable(root: Path, rounds: int = 20) -> dict:
         word = f"zzmarca{i}x"
         entry = Entry(kind="document", object_id=10_000_000 + i, title=f"Nuevo {word}", body="texto")
         t = time.perf_counter()
-        ix = store.open_index(store.current_generation(root))
+        gen = store.current_generation(root)
+        ix = store.open_index(gen)
         with writer.open_writer(ix) as w:
-            writer.write(w, {entry.uid: entry})
+            writer.write(w, {entry.uid: entry}, store.common_stems(gen))
         ix.close()
         while whoosh_query(root, word, STAFF) < 1:
             time.sleep(0.005)
@@ -166,11 +175,13 @@ def main() -> None:
                    "index_mb": round(built["mb"], 1), "peak_rss_mb": round(rss_mb),
                    "p50_ms": round(whoosh["p50"], 1), "p95_ms": round(whoosh["p95"], 1),
                    "max_ms": round(whoosh["max"], 1), "mean_hits": round(whoosh["mean_hits"]),
+                   "median_hits": whoosh["median_hits"], "slowest": whoosh["slowest"],
                    "commit_to_searchable_ms": round(fresh["median_ms"], 1),
                    "commit_to_searchable_max_ms": round(fresh["max_ms"], 1)},
         "fts5": {"index_seconds": round(fts["seconds"], 1), "docs_per_s": round(fts["rate"]),
                  "index_mb": round(fts["mb"], 1), "p50_ms": round(reference["p50"], 1),
-                 "p95_ms": round(reference["p95"], 1), "mean_hits": round(reference["mean_hits"])},
+                 "p95_ms": round(reference["p95"], 1), "mean_hits": round(reference["mean_hits"]),
+                 "median_hits": reference["median_hits"], "slowest": reference["slowest"]},
     }
     report["ratios"] = {
         "p95_whoosh_over_fts5": round(report["whoosh"]["p95_ms"] / max(report["fts5"]["p95_ms"], 0.01), 1),

@@ -78,6 +78,18 @@ STOP_WORDS = frozenset(
 
 def fold(text: str) -> str:
     """Return ``text`` lower-cased and without diacritics ("Acción" → "accion")."""
+    if len(text) <= 40:
+        return fold_word(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=200_000)
+def fold_word(text: str) -> str:
+    """``fold`` of a short string, cached (indexing folds the same words millions of times)."""
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -282,3 +294,33 @@ class SpanishAnalyzer(Composable):
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             yield token
+
+
+def common_pairs(text: str, common: frozenset[str]) -> set[str]:
+    """Return the "common grams" of ``text``: adjacent stems that are both in ``common``.
+
+    Adjacent as in a phrase (stop words hold no position), joined with ``_`` (stems never
+    contain one): "sistema de gestión" → ``sistem_gestion``. Indexed as single terms, so a
+    phrase of two very common words is one posting lookup instead of a positions check in
+    most documents (the technique of Lucene's CommonGrams filter).
+    """
+    out = set()
+    if not common:
+        return out
+    previous = None
+    for term in words(text):
+        if previous is not None and term in common and previous in common:
+            out.add(f"{previous}_{term}")
+        previous = term
+    return out
+
+
+def frequent_stems(texts, limit: int) -> list[str]:
+    """Return the ``limit`` stems found in most of ``texts`` (alphabetic, 3+ letters)."""
+    from collections import Counter
+
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update({t for t in words(text) if len(t) >= 3 and t.isalpha()})
+    return [t for t, _n in counts.most_common(limit)]
+

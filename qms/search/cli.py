@@ -72,6 +72,11 @@ def sync_command(wait):
         click.echo(f"No se aplicaron los trabajos: índice {report.skipped}.", err=True)
         sys.exit(1)
     click.echo(f"Trabajos aplicados: {report.applied}; con errores: {report.failed}.")
+    from qms.search.maintenance import merge_segments
+
+    segments = merge_segments(wait=wait)
+    if segments is not None:
+        click.echo(f"Segmentos del índice: {segments}.")
     for error in report.errors[:10]:
         click.echo(f"  {error}", err=True)
     if report.failed:

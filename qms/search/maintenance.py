@@ -53,6 +53,16 @@ def rebuild(wait: float = 60.0, progress=None) -> dict:
     return stats
 
 
+def _sample(kinds, all_ids: dict[str, list[int]]):
+    """Yield up to ``writer.COMMON_SAMPLE`` entries per kind, spread over its ids."""
+    for name, kind in kinds.items():
+        ids = all_ids[name]
+        picked = ids[:: max(1, len(ids) // writer.COMMON_SAMPLE)][: writer.COMMON_SAMPLE]
+        for chunk in _chunks(picked, REBUILD_BATCH):
+            with Session(db.engine) as session:
+                yield from kind.load(session, chunk).values()
+
+
 def rebuild_locked(root, progress=None, batch: int = REBUILD_BATCH) -> dict:
     """Build a fresh generation from the database and swap it in (lock held by caller).
 
@@ -62,24 +72,29 @@ def rebuild_locked(root, progress=None, batch: int = REBUILD_BATCH) -> dict:
     started = time.monotonic()
     with Session(db.engine) as session:
         covered = list(session.scalars(sa.select(IndexJob.id)))
+    kinds = all_kinds()
+    all_ids: dict[str, list[int]] = {}
+    for name, kind in kinds.items():
+        with Session(db.engine) as session:
+            all_ids[name] = list(kind.all_ids(session))
+    common = frozenset(writer.choose_common(_sample(kinds, all_ids)))
     gen, ix = store.new_generation(root)
     counts: dict[str, int] = {}
     try:
         with writer.open_writer(ix, bulk=True) as w:
-            for name, kind in all_kinds().items():
-                with Session(db.engine) as session:
-                    ids = list(kind.all_ids(session))
+            for name, kind in kinds.items():
+                ids = all_ids.pop(name)
                 counts[name] = 0
                 for chunk in _chunks(ids, batch):
                     # A new session per batch keeps the identity map (memory) bounded.
                     with Session(db.engine) as session:
                         entries = kind.load(session, chunk)
-                    counts[name] += writer.add_bulk(w, entries.values())
+                    counts[name] += writer.add_bulk(w, entries.values(), common)
                     if progress:
                         progress(name, counts[name], len(ids))
     finally:
         ix.close()
-    store.mark_complete(gen, counts=counts)
+    store.mark_complete(gen, counts=counts, common=sorted(common))
     store.fsync_dir(gen)
     store.swap_in(root, gen)
     with Session(db.engine) as session, session.begin():
@@ -92,6 +107,31 @@ def rebuild_locked(root, progress=None, batch: int = REBUILD_BATCH) -> dict:
     total = sum(counts.values())
     log.info("search: rebuilt %s entries in %.1f s", total, elapsed)
     return {"counts": counts, "total": total, "seconds": elapsed, "path": str(gen)}
+
+
+def merge_segments(wait: float = 30.0) -> int | None:
+    """Merge the small segments left by request commits; return the segment count after.
+
+    Requests commit without merging (a merge of large segments can take seconds), so
+    ``qms search sync`` calls this to keep the segment count low. Only small segments are
+    merged (Whoosh's ``MERGE_SMALL``), never a full optimize. None: index unusable or busy.
+    """
+    from whoosh.writing import MERGE_SMALL
+
+    root = store.root_path()
+    with store.write_lock(root, timeout=wait) as locked:
+        if not locked:
+            return None
+        health = store.health(root)
+        if not health.is_ok:
+            return None
+        ix = store.open_index(health.path)
+        try:
+            if len(ix._segments()) > 1:  # noqa: SLF001 (no public accessor)
+                ix.writer(timeout=5.0).commit(mergetype=MERGE_SMALL)
+            return len(ix._segments())  # noqa: SLF001
+        finally:
+            ix.close()
 
 
 @dataclass

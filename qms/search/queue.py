@@ -105,7 +105,7 @@ def _sync(wait: float, auto_rebuild: bool) -> SyncReport:
 
 
 def _sync_locked(root, auto_rebuild: bool) -> SyncReport:
-    from qms.search import engine, maintenance
+    from qms.search import maintenance
 
     health = store.health(root)
     if not health.is_ok:
@@ -115,6 +115,7 @@ def _sync_locked(root, auto_rebuild: bool) -> SyncReport:
         maintenance.rebuild_locked(root)
         health = store.health(root)
     ix = store.open_index(health.path)
+    common = store.common_stems(health.path)
     report = SyncReport()
     try:
         skip: set[int] = set()
@@ -122,7 +123,7 @@ def _sync_locked(root, auto_rebuild: bool) -> SyncReport:
             jobs = _next_jobs(skip)
             if not jobs:
                 break
-            done, failed = _apply(ix, jobs)
+            done, failed = _apply(ix, jobs, common)
             report.applied += len(done)
             report.failed += len(failed)
             report.errors.extend(failed.values())
@@ -130,7 +131,9 @@ def _sync_locked(root, auto_rebuild: bool) -> SyncReport:
             _finish(done, failed)
     finally:
         ix.close()
-    engine.invalidate(root)
+    # No ``engine.invalidate``: the next search refreshes this process's searcher
+    # (``engine.holder`` checks ``up_to_date()``), keeping the posting bitsets cached for
+    # every segment the write did not change; reopening would throw them away.
     return report
 
 
@@ -165,13 +168,13 @@ def load_entries(session: Session, jobs) -> "OrderedDict[str, object]":
     return OrderedDict((uid, loaded.get(uid)) for uid in wanted)
 
 
-def _apply(ix, jobs) -> tuple[list[int], dict[int, str]]:
+def _apply(ix, jobs, common=frozenset()) -> tuple[list[int], dict[int, str]]:
     """Write one batch; return (applied job ids, failed job id -> error).
 
     A batch that fails is retried job by job, so one bad object cannot hold up the rest.
     """
     try:
-        _write(ix, jobs)
+        _write(ix, jobs, common)
         return [j[0] for j in jobs], {}
     except Exception as exc:  # noqa: BLE001
         if len(jobs) == 1:
@@ -179,19 +182,19 @@ def _apply(ix, jobs) -> tuple[list[int], dict[int, str]]:
             return [], {jobs[0][0]: f"{type(exc).__name__}: {exc}"}
     done, failed = [], {}
     for job in jobs:
-        ok, bad = _apply(ix, [job])
+        ok, bad = _apply(ix, [job], common)
         done.extend(ok)
         failed.update(bad)
     return done, failed
 
 
-def _write(ix, jobs) -> None:
+def _write(ix, jobs, common=frozenset()) -> None:
     # Read first and close the database transaction before touching the index: on SQLite
     # every transaction holds the write lock, and index writing should not extend it.
     with Session(db.engine) as session:
         entries = load_entries(session, jobs)
     with writer.open_writer(ix) as w:
-        writer.write(w, entries)
+        writer.write(w, entries, common)
 
 
 def _finish(done: list[int], failed: dict[int, str]) -> None:

@@ -5,16 +5,20 @@ version is then reported as outdated, searched through the database fallback, an
 rebuilt by ``qms search rebuild``.
 
 What is stored is chosen for speed: only what a result line and its snippet need. Facet
-fields are plain untokenised terms, because facets are counted from posting lists
+fields are plain untokenised terms, because facets are counted from posting bitsets
 (see ``qms.search.engine``), not from stored values.
 """
 from __future__ import annotations
 
-from whoosh import fields
+from array import array
+from itertools import accumulate
+
+from whoosh import fields, formats
+from whoosh.system import _INT_SIZE, pack_uint
 
 from qms.search.analyzer import SpanishAnalyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Fields a user may filter on, by the names typed in the search box (Spanish and English).
 FILTER_FIELDS = {
@@ -31,6 +35,34 @@ FILTER_FIELDS = {
 FACETS = ("kind", "type", "process", "state", "region", "year")
 
 
+class CompactPositions(formats.Positions):
+    """Whoosh's ``Positions`` stored as a packed array instead of a pickled list.
+
+    A phrase is checked by decoding the positions of its words in each candidate
+    document; ``pickle.loads`` per posting was most of that time. Same layout otherwise:
+    the frequency first (``decode_frequency`` is inherited), then a typecode and the
+    deltas between positions.
+    """
+
+    def encode(self, poslist):
+        deltas, base = [], 0
+        for pos in poslist:
+            deltas.append(pos - base)
+            base = pos
+        code = "H" if not deltas or max(deltas) < 65536 else "I"
+        return pack_uint(len(deltas)) + code.encode() + array(code, deltas).tobytes()
+
+    def decode_positions(self, valuestring):
+        code = chr(valuestring[_INT_SIZE])
+        return list(accumulate(array(code, valuestring[_INT_SIZE + 1:])))
+
+
+def _text(analyzer, **kwargs) -> fields.TEXT:
+    field = fields.TEXT(analyzer=analyzer, **kwargs)
+    field.format = CompactPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema() -> fields.Schema:
     """Return the Whoosh schema of the index."""
     analyzer = SpanishAnalyzer()
@@ -40,8 +72,11 @@ def build_schema() -> fields.Schema:
         code=fields.ID(stored=True),
         #: Code folded to letters and digits ("prgt01"): "PR-GT-01", "pr-gt-01", "PRGT01" all meet.
         codekey=fields.ID(),
-        title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=3.0),
-        body=fields.TEXT(analyzer=analyzer, stored=True),
+        title=_text(analyzer, stored=True, field_boost=3.0),
+        body=_text(analyzer, stored=True),
+        #: Adjacent pairs of the generation's most common stems ("sistem_gestion"), see
+        #: ``analyzer.common_pairs``: phrases of common words without reading positions.
+        pairs=fields.KEYWORD(),
         #: Unstemmed folded words, the vocabulary of "¿Quiso decir …?".
         spell=fields.KEYWORD(scorable=False),
         subtitle=fields.STORED(),

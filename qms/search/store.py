@@ -30,6 +30,50 @@ from whoosh import index as whoosh_index
 from qms.search.schema import SCHEMA_VERSION, build_schema
 from qms.timeutil import now_utc
 
+
+def _patch_whoosh_length_lookup() -> None:
+    """Make Whoosh remember that a field has no length column.
+
+    ``W3PerDocReader._cached_reader`` caches a field's length reader but not its absence,
+    so for every posting of an unscored field (``spell``, ``visibility``, ``codekey``...)
+    a segment flush asks the filesystem whether the column file exists: one ``stat()``
+    per posting, a third of bulk-indexing time. Segment files never change once written,
+    so caching the absence is safe.
+    """
+    from whoosh.codec import whoosh3
+
+    cls = getattr(whoosh3, "W3PerDocReader", None)
+    if cls is None or getattr(cls, "_qms_patched", False):
+        return
+    if not all(hasattr(obj, name) for obj, name in
+               ((cls, "_cached_reader"), (cls, "doc_field_length"), (whoosh3, "_lenfield"))):
+        return  # another Whoosh release: indexing stays correct, only slower
+    original = cls._cached_reader
+
+    def _cached_reader(self, fieldname, column):
+        missing = self.__dict__.setdefault("_qms_missing", set())
+        if fieldname in missing:
+            return None
+        reader = original(self, fieldname, column)
+        if reader is None:
+            missing.add(fieldname)
+        return reader
+
+    original_length = cls.doc_field_length
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        # Asked once per posting while flushing a segment; unscored fields have no column.
+        if whoosh3._lenfield(fieldname) in self.__dict__.get("_qms_missing", ()):
+            return default
+        return original_length(self, docnum, fieldname, default)
+
+    cls._cached_reader = _cached_reader
+    cls.doc_field_length = doc_field_length
+    cls._qms_patched = True
+
+
+_patch_whoosh_length_lookup()
+
 META_FILE = "qms-index.json"
 CURRENT = "current"
 LOCK_FILE = "write.lock"
@@ -153,6 +197,16 @@ def new_generation(root: Path):
     gen.mkdir()
     ix = whoosh_index.create_in(str(gen), build_schema())
     return gen, ix
+
+
+def common_stems(gen: Path | None) -> frozenset[str]:
+    """Return the common stems a generation indexes pairs of (``writer.choose_common``)."""
+    if gen is None:
+        return frozenset()
+    try:
+        return frozenset(json.loads((gen / META_FILE).read_text()).get("common", ()))
+    except (OSError, ValueError):
+        return frozenset()
 
 
 def mark_complete(gen: Path, **info) -> None:

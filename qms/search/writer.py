@@ -7,14 +7,14 @@ from __future__ import annotations
 import contextlib
 from datetime import date, datetime
 
-from qms.search.analyzer import WORD_RE, STOP_WORDS, fold
+from qms.search.analyzer import WORD_RE, STOP_WORDS, common_pairs, fold_word, frequent_stems
 from qms.search.kinds import Entry, make_uid
 from qms.search.timing import EPOCH
 
 
 def codekey(code: str) -> str:
     """Return a code folded to letters and digits ("PR-GT-01" → "prgt01")."""
-    return "".join(ch for ch in fold(code) if ch.isalnum())
+    return "".join(ch for ch in fold_word(code) if ch.isalnum())
 
 
 def _day(value: date | datetime | None) -> int | None:
@@ -30,14 +30,25 @@ def spell_words(*texts: str) -> str:
     seen = set()
     for text in texts:
         for match in WORD_RE.finditer(text):
-            word = fold(match.group())
+            word = fold_word(match.group())
             if len(word) > 3 and word.isalpha() and word not in STOP_WORDS:
                 seen.add(word)
     return " ".join(seen)
 
 
-def to_document(entry: Entry) -> dict:
-    """Return the Whoosh field values of ``entry``."""
+#: How many of the most common stems get "common grams" (``analyzer.common_pairs``).
+COMMON_STEMS = 60
+#: Entries per kind read to choose them when a generation is built.
+COMMON_SAMPLE = 1000
+
+
+def choose_common(entries) -> list[str]:
+    """Return the common stems of a new generation, chosen from a sample of its entries."""
+    return frequent_stems((f"{e.title}\n{e.body}" for e in entries), COMMON_STEMS)
+
+
+def to_document(entry: Entry, common: frozenset[str] = frozenset()) -> dict:
+    """Return the Whoosh field values of ``entry`` (``common``: the generation's common stems)."""
     day = _day(entry.date)
     doc = {
         "uid": entry.uid,
@@ -47,6 +58,7 @@ def to_document(entry: Entry) -> dict:
         "title": entry.title,
         "body": entry.body,
         "spell": spell_words(entry.title, entry.body),
+        "pairs": " ".join(common_pairs(entry.title, common) | common_pairs(entry.body, common)),
         "subtitle": entry.subtitle,
         "link": entry.link,
         "fp": entry.fingerprint,
@@ -89,22 +101,22 @@ def open_writer(ix, bulk: bool = False):
         writer.commit(mergetype=MERGE_SMALL if many else NO_MERGE)
 
 
-def write(writer, entries: dict[str, Entry | None]) -> None:
+def write(writer, entries: dict[str, Entry | None], common: frozenset[str] = frozenset()) -> None:
     """Apply ``entries`` (uid -> entry, or None to remove) through an open writer."""
     for uid, entry in entries.items():
         if entry is None:
             writer.delete_by_term("uid", uid)
         else:
-            writer.update_document(**to_document(entry))
+            writer.update_document(**to_document(entry, common))
 
 
-def add_bulk(writer, entries) -> int:
+def add_bulk(writer, entries, common: frozenset[str] = frozenset()) -> int:
     """Add entries to a fresh index (no deletes needed); return how many."""
     count = 0
     for entry in entries:
-        writer.add_document(**to_document(entry))
+        writer.add_document(**to_document(entry, common))
         count += 1
     return count
 
 
-__all__ = ["codekey", "to_document", "open_writer", "write", "add_bulk", "make_uid"]
+__all__ = ["codekey", "choose_common", "to_document", "open_writer", "write", "add_bulk", "make_uid"]
