@@ -24,10 +24,14 @@ def _audit_entry(audit) -> Entry:
         subtitle=f"{audit.type_label} · {audit.state_label}", type=audit.audit_type,
         process=audit.processes[0].code if audit.processes else "", state=audit.state,
         state_label=AUDIT_STATES.get(audit.state, audit.state), regions=[r.code for r in audit.regions],
-        date=audit.planned_start, is_archived=audit.state == "closed",
+        date=audit.planned_start,
         visibility={f"perm:{P.AUDIT_MANAGE}", f"perm:{P.AUDIT_PERFORM}", f"perm:{P.CAPA_MANAGE}"},
         link={"endpoint": "audits.detail", "values": {"audit_code": audit.code}},
         fingerprint=f"{audit.state}:{len(audit.findings)}:{len(audit.checklist)}")
+
+
+# Closed audits, actions and nonconformities are quality history that auditors look for:
+# unlike obsolete documents, they are never hidden behind the "include archived" switch.
 
 
 def _action_entry(action) -> Entry:
@@ -41,7 +45,6 @@ def _action_entry(action) -> Entry:
         process=action.process.code if action.process else "", state=action.state,
         state_label=ACTION_STATES.get(action.state, action.state),
         regions=[action.region_code] if action.region_code else [], date=action.opened_on,
-        is_archived=action.state == "closed",
         visibility={f"perm:{P.CAPA_MANAGE}", f"perm:{P.CAPA_VERIFY}", f"perm:{P.AUDIT_MANAGE}",
                     f"user:{action.owner_id}"},
         link={"endpoint": "actions.detail", "values": {"action_code": action.code}},
@@ -59,7 +62,7 @@ def _pnc_entry(pnc) -> Entry:
         body="\n".join(p for p in [pnc.description, pnc.disposition, pnc.reverification_notes] if p), code=pnc.code,
         subtitle=f"{pnc.output_kind_label} no conforme · {pnc.state_label}", type=pnc.output_kind,
         process=pnc.process.code, state=pnc.state, state_label=PNC_STATES.get(pnc.state, pnc.state),
-        regions=[pnc.region_code] if pnc.region_code else [], date=pnc.detected_on, is_archived=pnc.state == "closed",
+        regions=[pnc.region_code] if pnc.region_code else [], date=pnc.detected_on,
         visibility=visibility, link={"endpoint": "nonconformities.detail", "values": {"pnc_code": pnc.code}},
         fingerprint=f"{pnc.state}")
 

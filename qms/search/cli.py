@@ -94,8 +94,12 @@ def query_command(text, username, as_json, archived, limit):
     """Print the results USERNAME would see for TEXT (code, kind, title, state, score)."""
     from qms.search.service import SearchRequest, search
 
+    from flask import current_app
+
     user = _user(username)
-    result = search(user, SearchRequest(text=text, per_page=limit, include_archived=archived))
+    # Hits carry links; outside a request they are built against the public address.
+    with current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or "http://localhost"):
+        result = search(user, SearchRequest(text=text, per_page=limit, include_archived=archived))
     rows = [
         {"code": h.code or str(h.object_id), "kind": h.kind, "id": h.object_id,
          "title": str(h.title.striptags()), "state": h.state, "score": h.score, "url": h.url}

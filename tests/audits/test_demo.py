@@ -8,23 +8,13 @@ from qms.nonconformities.models import Nonconformity
 
 
 def _load_everything():
-    from qms.actions import demo as actions_demo
-    from qms.audits import demo as audits_demo
     from qms.auth.models import User
     from qms.demo.loader import load_demo
-    from qms.nonconformities import demo as pnc_demo
     from qms.org.models import Process
 
-    load_demo()
+    load_demo()  # loads the audits, actions and nonconformities demo too
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
     processes = {p.code: p for p in db.session.scalars(sa.select(Process))}
-    # until the lead wires these loads into the demo loader, call them here (once)
-    if db.session.scalar(sa.select(AuditProgramme.id)) is None:
-        audits_demo.load(users, processes)
-    if db.session.scalar(sa.select(Action.id).where(Action.source_kind == "indicator")) is None:
-        actions_demo.load(users, processes)
-    if db.session.scalar(sa.select(Nonconformity.id)) is None:
-        pnc_demo.load(users, processes)
     db.session.commit()
     return users, processes
 
@@ -73,3 +63,20 @@ def test_demo_pages_render(app, client):
     client.post("/ingresar", data={"username": "funcionario", "password": "Funcionario.2026"})
     html = client.get("/acciones/mis-pendientes").get_data(as_text=True)
     assert "Riesgo de respuestas fuera de plazo" in html
+
+
+def test_closed_actions_are_found_by_default(app):
+    """GIVEN the demo's closed corrective action
+    WHEN the committee searches its code or words of its problem, without the archive switch
+    THEN it is among the results: closed quality records are history, not obsolete."""
+    from qms.search import maintenance
+    from qms.search.service import SearchRequest, search
+
+    users, _ = _load_everything()
+    maintenance.rebuild()
+    closed = db.session.scalar(sa.select(Action).where(Action.state == "closed").order_by(Action.id))
+    with app.test_request_context():
+        by_code = search(users["calidad"], SearchRequest(text=closed.code))
+        by_words = search(users["calidad"], SearchRequest(text="copia impresa obsoleta"))
+    assert ("action", closed.id) in {(h.kind, h.object_id) for h in by_code.hits}
+    assert ("action", closed.id) in {(h.kind, h.object_id) for h in by_words.hits}
