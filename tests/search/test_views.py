@@ -67,6 +67,15 @@ def test_cli_query_as_user_json(app, corpus, users):
     assert text.splitlines()[1].startswith("PR-GT-01")
 
 
+@pytest.mark.parametrize("app_overrides", [{"SERVER_NAME": None, "BASE_URL": "https://calidad.example.cl"}])
+def test_cli_query_links_use_the_public_address(app, corpus, users):
+    """Outside a request and without SERVER_NAME, result links are built on QMS_BASE_URL."""
+    result = app.test_cli_runner().invoke(search_group, ["query", "reestructuración", "--user", "quality", "--json"])
+    assert result.exit_code == 0, result.output
+    urls = [row["url"] for row in json.loads(result.output)["results"]]
+    assert urls and all(url.startswith("/documentos/") or url.startswith("https://calidad.example.cl/") for url in urls)
+
+
 def test_cli_rebuild_check_fix_sync(app, corpus):
     import shutil
 
