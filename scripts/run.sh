@@ -7,5 +7,5 @@ source scripts/bootstrap.sh ""
 .venv/bin/qms init
 .venv/bin/qms demo
 echo
-echo "QMS en http://127.0.0.1:5000  (Ctrl+C para detener)"
+echo "QMS en http://127.0.0.1:${QMS_PORT:-5000}  (Ctrl+C para detener)"
 exec .venv/bin/qms run --host 127.0.0.1 --port "${QMS_PORT:-5000}"
