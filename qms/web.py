@@ -134,14 +134,17 @@ def attempt(operation, form=None, category: str = "danger") -> Outcome:
 
     On success commit; when the service refuses (ServiceError), roll back and show its
     message on the form field it names, or as a flash message, so the page can be shown
-    again with everything the user typed.
+    again with everything the user typed. A refusal for lack of permission is a 403.
     """
     from flask import flash
 
-    from qms.errors import ServiceError
+    from qms.errors import PermissionDenied, ServiceError
 
     try:
         value = operation()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
     except ServiceError as error:
         db.session.rollback()
         if form is not None:

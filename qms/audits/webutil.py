@@ -8,9 +8,9 @@ from flask import abort, flash, redirect, request, send_file
 from flask_wtf import FlaskForm
 import io
 
-from qms.errors import PermissionDenied, ServiceError
+from qms.errors import ServiceError
 from qms.extensions import db
-from qms.web import int_arg
+from qms.web import attempt, int_arg
 
 
 class CsrfForm(FlaskForm):
@@ -71,22 +71,14 @@ def clauses() -> list:
 
 
 def run(operation, success: str, target: str):
-    """POST handler body: validate CSRF, run the service, commit or roll back, flash, redirect."""
+    """POST handler body: validate CSRF, run the service through ``qms.web.attempt``, flash, redirect."""
     form = CsrfForm()
     if not form.validate_on_submit():
         flash("El formulario expiró o no es válido; inténtelo de nuevo.", "danger")
         return redirect(target)
-    try:
-        result = operation()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(target)
-    db.session.commit()
-    flash(success(result) if callable(success) else success, "success")
+    outcome = attempt(operation)
+    if outcome.ok:
+        flash(success(outcome.value) if callable(success) else success, "success")
     return redirect(target)
 
 
