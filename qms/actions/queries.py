@@ -60,11 +60,13 @@ def _local_date(moment) -> date | None:
 
 def _action_rows(today: date) -> list[Row]:
     rows = []
+    # Everything a row shows is loaded up front: no query per row.
     actions = db.session.scalars(sa.select(Action).options(
-        selectinload(Action.tasks), selectinload(Action.verifications))).all()
+        selectinload(Action.tasks).selectinload(ActionTask.responsible),
+        selectinload(Action.verifications).selectinload(Verification.verifier),
+        selectinload(Action.process), selectinload(Action.owner))).all()
     for a in actions:
         process = a.process.code if a.process else ""
-        source = ACTION_SOURCES.get(a.source_kind, a.source_kind)
         end = _local_date(a.closed_at) if a.is_closed else today
         next_due = min([t.due_date for t in a.open_tasks] or [None], key=lambda d: d or date.max)
         rows.append(Row("action", a.code, a.title, process, a.region_code or "", a.source_kind, a.state_label,
@@ -93,7 +95,7 @@ def _action_rows(today: date) -> list[Row]:
 
 def _pnc_rows(today: date) -> list[Row]:
     rows = []
-    for p in db.session.scalars(sa.select(Nonconformity)).all():
+    for p in db.session.scalars(sa.select(Nonconformity).options(selectinload(Nonconformity.process))).all():
         closed = p.state == "closed"
         end = _local_date(p.closed_at) if closed else today
         owner = p.process.owner if p.process and p.process.owner else None

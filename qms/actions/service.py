@@ -16,7 +16,6 @@ from qms.actions.models import (
     ANALYSIS_METHODS,
     ISHIKAWA_CATEGORIES,
     TASK_STATUSES,
-    VERIFICATION_RESULTS,
     Action,
     ActionAmendment,
     ActionTask,
@@ -456,7 +455,3 @@ def amend(actor, action: Action, *, reason: str, **changes) -> ActionAmendment:
     db.session.flush()
     _touch(actor, action, "action.amended", {"reason": reason, **diff})
     return amendment
-
-
-def verification_results() -> dict:
-    return dict(VERIFICATION_RESULTS)

@@ -21,15 +21,14 @@ from qms.actions.models import (
     Verification,
 )
 from qms.actions.workflow import WORKFLOW
-from qms.audits import indexing  # noqa: F401  (registers the search kinds)
-from qms.audits.webutil import CsrfForm, arg_int, form_date, form_int, processes, regions, run, send_stored, uploaded, users_choices
+from qms.audits.webutil import CsrfForm, form_date, form_int, processes, regions, run, send_stored, uploaded, users_choices
 from qms.auth import permissions as P
 from qms.auth.models import User
 from qms.docgen.templates import DOCX_TYPE
 from qms.errors import ServiceError
 from qms.extensions import db
 from qms.org.models import Process
-from qms.web import acting_user, login_required, permission_required
+from qms.web import acting_user, int_arg, login_required, permission_required
 
 bp = Blueprint("actions", __name__, url_prefix="/acciones")
 
@@ -259,9 +258,9 @@ def _filters() -> queries.FollowupFilters:
     return queries.FollowupFilters(
         state=state if state in queries.FOLLOWUP_STATES else "open",
         kind=request.args.get("kind", "") if request.args.get("kind") in queries.ITEM_KINDS else "",
-        process_id=arg_int("process"), region=request.args.get("region", "")[:8],
+        process_id=int_arg("process"), region=request.args.get("region", "")[:8],
         source=request.args.get("source", "") if request.args.get("source") in ACTION_SOURCES else "",
-        year=arg_int("year"))
+        year=int_arg("year"))
 
 
 @bp.route("/seguimiento")

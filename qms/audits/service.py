@@ -331,18 +331,6 @@ def answer_checklist_item(actor, item: ChecklistItem, *, result: str, evidence: 
     return item
 
 
-def remove_checklist_item(actor, item: ChecklistItem) -> None:
-    audit = item.audit
-    _check_fieldwork(actor, audit)
-    if item.result or db.session.scalar(sa.select(Finding.id).where(Finding.checklist_item_id == item.id)):
-        raise ServiceError("La pregunta ya tiene resultado o hallazgos y no se puede quitar.")
-    trail.record(actor, "audit.checklist_removed", "audit", audit.id, audit.code,
-                 {"item": item.position, "question": item.question})
-    db.session.delete(item)
-    db.session.flush()
-    db.session.expire(audit, ["checklist"])
-
-
 def copy_checklist(actor, audit: Audit, source: Audit) -> int:
     """Copy the questions (not the answers) of a previous audit that covered the same process."""
     _check_fieldwork(actor, audit)

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from qms.audits import access, queries, service
-from qms.audits import indexing  # noqa: F401  (registers the search kinds)
 from qms.audits.models import (
     AUDIT_STATES,
     AUDIT_TYPES,

@@ -10,7 +10,7 @@ import io
 
 from qms.errors import ServiceError
 from qms.extensions import db
-from qms.web import attempt, int_arg
+from qms.web import attempt
 
 
 class CsrfForm(FlaskForm):
@@ -37,12 +37,6 @@ def form_int(name: str) -> int | None:
         return None
 
 
-arg_int = int_arg  # one implementation for every blueprint (qms.web)
-
-
-def load(model, ident):
-    obj = db.session.get(model, ident) if ident is not None else None
-    return obj
 
 
 def users_choices(permission: str | None = None) -> list:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
@@ -51,7 +51,7 @@ def enforce_idle_timeout():
         return None
     now = time.time()
     last_seen = session.get("last_seen", now)
-    limit = current_app_config("IDLE_TIMEOUT_MINUTES") * 60
+    limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
     if now - last_seen > limit:
         logout_user()
         session.pop("last_seen", None)
@@ -62,16 +62,8 @@ def enforce_idle_timeout():
     return None
 
 
-def current_app_config(key):
-    from flask import current_app
-
-    return current_app.config[key]
-
-
 def lazy_tick():
     """Run the scheduled step (versions that become effective) at most once a minute."""
-    from flask import current_app
-
     if request.endpoint == "static" or current_app.config.get("TESTING_DISABLE_TICK"):
         return
     last = current_app.extensions.get("qms_last_tick", 0)

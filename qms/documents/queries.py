@@ -96,10 +96,6 @@ class DocumentInbox:
     acknowledgements: list = field(default_factory=list)
     reviews_due: list = field(default_factory=list)
 
-    @property
-    def count(self) -> int:
-        return sum(len(getattr(self, name)) for name in self.__dataclass_fields__)
-
 
 def _signed_by(user_id: int, meaning: str):
     return sa.select(Signature.version_id).where(Signature.user_id == user_id, Signature.meaning == meaning)

@@ -5,7 +5,6 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from qms.audits import indexing  # noqa: F401  (registers the search kinds)
 from qms.audits.webutil import CsrfForm, form_date, form_int, processes, regions, run, send_stored, users_choices
 from qms.auth import permissions as P
 from qms.auth.models import User
