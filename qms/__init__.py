@@ -9,9 +9,9 @@ from qms.config import PROJECT_ROOT, build_config
 
 #: Every blueprint module; each exposes ``bp``.
 BLUEPRINTS = (
-    "qms.core.views",
+    "qms.home.views",
     "qms.auth.views",
-    "qms.auth.admin_views",
+    "qms.admin.views",
     "qms.org.views",
     "qms.documents.views",
     "qms.trail.views",
@@ -66,7 +66,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         if is_sqlite(db.engine):
             configure_sqlite(db.engine)
 
-    from qms.core import setup
+    from qms.home import setup
 
     setup.init_app(app)
     for module in BLUEPRINTS:

@@ -52,7 +52,7 @@ def is_safe_redirect(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc and not any(ord(c) < 32 for c in target)
 
 
-def redirect_target(default_endpoint: str = "core.inbox") -> str:
+def redirect_target(default_endpoint: str = "home.inbox") -> str:
     """Return the ``next`` parameter if it is safe, else the default page."""
     target = request.values.get("next")
     return target if is_safe_redirect(target) else url_for(default_endpoint)

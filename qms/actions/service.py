@@ -27,7 +27,7 @@ from qms.actions.models import (
 from qms.actions.workflow import VERIFY_TRANSITIONS, WORKFLOW
 from qms.audits import codes
 from qms.audits.common import choice, date_order, not_future, require, store_report, text
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
 from qms.timeutil import format_date, now_utc, today_local

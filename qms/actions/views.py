@@ -22,7 +22,7 @@ from qms.actions.models import (
 )
 from qms.actions.workflow import WORKFLOW
 from qms.audits.webutil import CsrfForm, form_date, form_int, processes, regions, run, send_stored, uploaded, users_choices
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.auth.models import User
 from qms.docgen.templates import DOCX_TYPE
 from qms.errors import ServiceError

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.search.kinds import Entry, Kind, register_kind
 
 

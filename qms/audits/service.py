@@ -26,7 +26,7 @@ from qms.audits.models import (
     QuestionBankEntry,
 )
 from qms.audits.workflow import WORKFLOW
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
 from qms.timeutil import format_date, now_utc, to_local, today_local

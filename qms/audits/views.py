@@ -32,7 +32,7 @@ from qms.audits.webutil import (
     uploaded,
     users_choices,
 )
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.auth.models import User
 from qms.docgen.templates import DOCX_TYPE
 from qms.errors import PermissionDenied, ServiceError

@@ -29,7 +29,7 @@ class Role(db.Model):
     #: Stable identifier used by code and the CLI (``quality``, ``author``, ...).
     name: Mapped[str] = mapped_column(sa.String(40), unique=True)
     label: Mapped[str] = mapped_column(sa.String(120))
-    #: Named permissions (see ``qms.auth.permissions``).
+    #: Named permissions (see ``qms.core.permissions``).
     permissions: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     def __repr__(self) -> str:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.auth.models import LoginAttempt, Role, User
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db

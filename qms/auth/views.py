@@ -63,7 +63,7 @@ def change_password():
             # The token changed: every other session ends; this one continues with the new one.
             login_user(user)
             flash("Contraseña cambiada. Sus otras sesiones se cerraron.", "success")
-            return redirect(url_for("core.inbox"))
+            return redirect(url_for("home.inbox"))
     return render_template("auth/change_password.html", form=form)
 
 

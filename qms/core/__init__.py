@@ -1,0 +1,1 @@
+"""The shared kernel below every module: workflow, codes, permissions, form and view helpers."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.docgen import render, templates, uploads
 from qms.docgen.samples import SAMPLE_DOCUMENT_CONTEXT, SAMPLE_REPORT_CONTEXTS
 from qms.docgen.text import body_text

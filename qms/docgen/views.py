@@ -6,7 +6,7 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.docgen import admin, delivery, templates, verification
 from qms.docgen.forms import PlainForm, TemplateUploadForm, WordUploadForm
 from qms.documents import service as documents

@@ -1,7 +1,7 @@
 """Who may see and do what with a document version: one place, used by views, templates and search."""
 from __future__ import annotations
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 
 #: States a user without ``document.read_drafts`` may open.
 PUBLIC_STATES = frozenset({"effective", "obsolete"})

@@ -18,7 +18,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.documents.access import PUBLIC_STATES, can_view_version
 from qms.documents.models import STATES, Document, DocumentVersion
 from qms.search.kinds import PUBLIC, Entry, Kind, register_kind

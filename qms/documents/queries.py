@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.documents.models import Document, DocumentType, DocumentVersion, Signature, document_regions
 from qms.extensions import db
 from qms.timeutil import today_local

@@ -11,7 +11,7 @@ import secrets
 import sqlalchemy as sa
 
 from qms import search
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.documents import numbering
 from qms.documents.common import SEARCH_KIND, require, version_label
 from qms.documents.content import clean_sections

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.documents import access, acknowledgements, compare, queries, service, workflow
 from qms.documents.forms import NewDocumentForm, SimpleForm, TransitionForm, draft_form_class, section_field_name
 from qms.documents.markdown import to_html

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 
 
 @dataclass(frozen=True)

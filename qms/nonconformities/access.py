@@ -1,7 +1,7 @@
 """Who may see and treat a nonconforming output."""
 from __future__ import annotations
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 
 
 def can_manage(user) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import url_for
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.extensions import db
 from qms.nonconformities.models import Nonconformity
 from qms.org.models import Process

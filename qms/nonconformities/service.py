@@ -13,7 +13,7 @@ from flask import current_app
 from qms import search
 from qms.audits import codes
 from qms.audits.common import choice, date_order, not_future, require, store_report, text
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.errors import ServiceError
 from qms.extensions import db
 from qms.nonconformities.models import OUTPUT_KINDS, TREATMENTS, Nonconformity

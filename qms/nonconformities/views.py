@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from qms.audits.webutil import CsrfForm, form_date, form_int, processes, regions, run, send_stored, users_choices
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.auth.models import User
 from qms.docgen.templates import DOCX_TYPE
 from qms.errors import ServiceError

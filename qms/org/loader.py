@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from qms.auth.models import Role
-from qms.auth.permissions import DEFAULT_ROLES
+from qms.core.permissions import DEFAULT_ROLES
 from qms.documents.models import DocumentType
 from qms.extensions import db
 from qms.org import reference

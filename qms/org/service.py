@@ -5,7 +5,7 @@ import re
 
 import sqlalchemy as sa
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
 from qms.org.models import PROCESS_KINDS, Process

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 
 
 def can_view_type_records(user, record_type) -> bool:

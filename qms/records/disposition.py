@@ -22,7 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from qms import search
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.records import certificate

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.records import disposition, forms, service

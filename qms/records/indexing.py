@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import object_session, selectinload
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.records.access import can_view_record, visible_filter
 from qms.records.models import RECORD_STATES, Record, RecordType
 from qms.search.kinds import Entry, Kind, register_kind

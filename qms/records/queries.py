@@ -97,7 +97,7 @@ def inbox(user) -> list[dict]:
     """Return the inbox sections of the records module for ``user`` (Mis pendientes)."""
     from flask import url_for
 
-    from qms.auth import permissions as P
+    from qms.core import permissions as P
     from qms.records import disposition
 
     sections = []

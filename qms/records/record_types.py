@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.records.common import require, touch

@@ -15,7 +15,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask import current_app
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.records import filetypes

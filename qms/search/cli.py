@@ -126,7 +126,7 @@ class _Operator:
 
     @property
     def permissions(self):
-        from qms.auth.permissions import PERMISSIONS
+        from qms.core.permissions import PERMISSIONS
 
         return frozenset(PERMISSIONS)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.trail.models import AuditEntry
 from qms.web import Page, page_arg, permission_required
 

@@ -9,14 +9,14 @@ from flask_login import current_user
 from qms.documents import queries
 from qms.web import login_required, public
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
 @public
 def home():
     if current_user.is_authenticated:
-        return redirect(url_for("core.inbox"))
+        return redirect(url_for("home.inbox"))
     return redirect(url_for("auth.login"))
 
 
@@ -41,7 +41,7 @@ def module_sections(user) -> list[dict]:
 @bp.route("/pendientes")
 @login_required
 def inbox():
-    return render_template("core/inbox.html", documents=queries.inbox(current_user),
+    return render_template("home/inbox.html", documents=queries.inbox(current_user),
                            sections=module_sections(current_user))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from qms.auth import permissions as P
+from qms.core import permissions as P
 from qms.auth import service
 from qms.auth.forms import RoleForm, UserForm
 from qms.auth.models import Role, User

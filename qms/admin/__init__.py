@@ -1,0 +1,1 @@
+"""Administration screens for people and roles."""
