@@ -39,6 +39,17 @@ MODEL_MODULES = (
 )
 
 
+#: Modules that register what they contribute to the shared services: search kinds
+#: (``<module>.indexing``) and, for the trail, how to label, link and authorise their
+#: objects (``<module>.trail_objects``). The services below know no domain module; the
+#: app composes them here.
+REGISTRATIONS = (
+    "qms.documents.indexing",
+    "qms.records.indexing",
+    "qms.audits.indexing",
+)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the application; ``overrides`` replace settings (tests use it)."""
     config = build_config(overrides)
@@ -52,7 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from qms.extensions import csrf, db, login_manager, migrate, use_spanish_form_messages
 
-    for module in MODEL_MODULES:
+    for module in MODEL_MODULES + REGISTRATIONS:
         importlib.import_module(module)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
