@@ -26,6 +26,7 @@ BLUEPRINTS = (
 #: Modules that declare models, imported so that metadata and migrations see them.
 MODEL_MODULES = (
     "qms.auth.models",
+    "qms.core.codes",
     "qms.org.models",
     "qms.documents.models",
     "qms.trail.models",
@@ -47,6 +48,8 @@ REGISTRATIONS = (
     "qms.documents.indexing",
     "qms.records.indexing",
     "qms.audits.indexing",
+    "qms.actions.indexing",
+    "qms.nonconformities.indexing",
 )
 
 

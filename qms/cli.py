@@ -23,7 +23,7 @@ def init_command():
     """Create or upgrade the database and load reference data (harmless to repeat)."""
     from flask_migrate import upgrade
 
-    from qms.org.loader import load_reference_data
+    from qms.home.reference_data import load_reference_data
 
     upgrade()
     counts = load_reference_data()

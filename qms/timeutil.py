@@ -44,6 +44,16 @@ def clock_at(moment: datetime):
         _clock_override.reset(token)
 
 
+@contextmanager
+def on_day(day: date):
+    """Run the block with the business clock at noon (Santiago) of ``day``.
+
+    Noon keeps the local date the same in UTC, so a step loaded "on" a day is dated that day.
+    """
+    with clock_at(datetime(day.year, day.month, day.day, 12, 0, tzinfo=local_zone())):
+        yield
+
+
 def today_local() -> date:
     """Return today's date in the institution's timezone."""
     return now_utc().astimezone(local_zone()).date()

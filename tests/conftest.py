@@ -84,7 +84,7 @@ def app_overrides():
 
 @pytest.fixture
 def app(database_url, tmp_path, app_overrides):
-    from qms.org.loader import load_reference_data
+    from qms.home.reference_data import load_reference_data
 
     application = make_app(database_url, tmp_path, **app_overrides)
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from qms.audits.demo import on_day
-from qms.timeutil import today_local
+from qms.timeutil import on_day, today_local
 
 
 def load(users: dict, processes: dict) -> None:

@@ -1,8 +1,6 @@
 """Read-only queries: the committee's follow-up list (with aging), its .xlsx, and the inbox items."""
 from __future__ import annotations
 
-from qms.exports import xlsx_bytes
-
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,11 +9,12 @@ from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from qms.actions.models import ACTION_SOURCES, ACTION_STATES, Action, ActionTask, Verification
+from qms.exports import xlsx_bytes
 from qms.extensions import db
-from qms.nonconformities.models import PNC_STATES, Nonconformity
-from qms.timeutil import format_date, to_local, today_local
+from qms.core.followup import ITEM_KINDS, Row, local_date  # noqa: F401  (ITEM_KINDS: the follow-up filter)
+from qms.nonconformities import queries as pnc_queries
+from qms.timeutil import format_date, today_local
 
-ITEM_KINDS = {"action": "Acción", "task": "Tarea", "verification": "Verificación", "pnc": "PNC"}
 #: Follow-up "state" filter values.
 FOLLOWUP_STATES = {"open": "Abiertos", "overdue": "Vencidos", "closed": "Cerrados", "all": "Todos"}
 
@@ -30,34 +29,6 @@ class FollowupFilters:
     year: int | None = None
 
 
-@dataclass
-class Row:
-    kind: str
-    code: str
-    title: str
-    process: str
-    region: str
-    source: str
-    state: str
-    owner: str
-    opened: date
-    due: date | None
-    closed: bool
-    url: str
-    #: Days open (to today, or to closure).
-    age: int = 0
-    overdue: bool = False
-    owner_id: int | None = None
-
-    @property
-    def kind_label(self) -> str:
-        return ITEM_KINDS[self.kind]
-
-
-def _local_date(moment) -> date | None:
-    return to_local(moment).date() if moment else None
-
-
 def _action_rows(today: date) -> list[Row]:
     rows = []
     # Everything a row shows is loaded up front: no query per row.
@@ -67,7 +38,7 @@ def _action_rows(today: date) -> list[Row]:
         selectinload(Action.process), selectinload(Action.owner))).all()
     for a in actions:
         process = a.process.code if a.process else ""
-        end = _local_date(a.closed_at) if a.is_closed else today
+        end = local_date(a.closed_at) if a.is_closed else today
         next_due = min([t.due_date for t in a.open_tasks] or [None], key=lambda d: d or date.max)
         rows.append(Row("action", a.code, a.title, process, a.region_code or "", a.source_kind, a.state_label,
                         a.owner.full_name, a.opened_on, next_due, a.is_closed,
@@ -76,14 +47,14 @@ def _action_rows(today: date) -> list[Row]:
         for t in a.tasks:
             closed = not t.is_open or t.cycle != a.cycle
             end = t.completed_on or (today if not closed else t.due_date)
-            opened = _local_date(t.created_at) or a.opened_on
+            opened = local_date(t.created_at) or a.opened_on
             rows.append(Row("task", f"{a.code} T{t.position}", t.description, process, a.region_code or "",
                             a.source_kind, t.status_label, t.responsible.full_name, opened, t.due_date, closed,
                             url_for("actions.detail", action_code=a.code), age=max(0, (end - opened).days),
                             overdue=not closed and t.due_date < today, owner_id=t.responsible_id))
         for v in a.verifications:
             closed = bool(v.result) or v.cycle != a.cycle
-            opened = _local_date(v.created_at) or a.opened_on
+            opened = local_date(v.created_at) or a.opened_on
             end = v.performed_on or today
             rows.append(Row("verification", f"{a.code} V{v.cycle}", f"Verificación de eficacia: {a.title}", process,
                             a.region_code or "", a.source_kind, v.result_label, v.verifier.full_name, opened,
@@ -93,27 +64,12 @@ def _action_rows(today: date) -> list[Row]:
     return rows
 
 
-def _pnc_rows(today: date) -> list[Row]:
-    rows = []
-    for p in db.session.scalars(sa.select(Nonconformity).options(selectinload(Nonconformity.process))).all():
-        closed = p.state == "closed"
-        end = _local_date(p.closed_at) if closed else today
-        owner = p.process.owner if p.process and p.process.owner else None
-        rows.append(Row("pnc", p.code, p.product, p.process.code, p.region_code or "", "pnc",
-                        PNC_STATES.get(p.state, p.state), owner.full_name if owner else "", p.detected_on,
-                        p.treatment_due if p.state == "reported" else None, closed,
-                        url_for("nonconformities.detail", pnc_code=p.code), age=(end - p.detected_on).days,
-                        overdue=p.state == "reported" and p.treatment_due < today,
-                        owner_id=owner.id if owner else None))
-    return rows
-
-
 def followup_rows(filters: FollowupFilters, today: date | None = None) -> list[Row]:
     """Return the follow-up rows that match ``filters``, oldest first."""
     from qms.org.models import Process
 
     today = today or today_local()
-    rows = _action_rows(today) + _pnc_rows(today)
+    rows = _action_rows(today) + pnc_queries.followup_rows(today)
     process_code = None
     if filters.process_id:
         process = db.session.get(Process, filters.process_id)

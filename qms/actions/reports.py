@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from qms.actions.models import ISHIKAWA_CATEGORIES
-from qms.audits.reports import institution_context, signature_row
+from qms.core.reports import signature_row
+from qms.org.queries import institution_header
 from qms.timeutil import format_date, format_datetime, now_utc
 
 
@@ -17,7 +18,7 @@ def report_context(action) -> dict:
     if verification is not None and verification.result:
         signatures.append(signature_row("Verificó la eficacia", verification.performed_by, verification.performed_on))
     return {
-        "institution": institution_context(),
+        "institution": institution_header(),
         "report": {"title": f"Acción {action.kind_label.lower()}", "code": action.code,
                    "date": format_date(now_utc()), "state": action.state_label},
         "action": {

@@ -25,8 +25,9 @@ from qms.actions.models import (
     WhyStep,
 )
 from qms.actions.workflow import VERIFY_TRANSITIONS, WORKFLOW
-from qms.audits import codes
-from qms.audits.common import choice, date_order, not_future, require, store_report, text
+from qms.core.checks import choice, date_order, not_future, require, text
+from qms.core.codes import next_yearly_code
+from qms.records.service import store_report
 from qms.core import permissions as P
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
@@ -80,7 +81,7 @@ def _create(actor, *, kind, source_kind, source_id=None, source_ref="", title, p
     opened_on = opened_on or today_local()
     not_future(opened_on, "La fecha de apertura", "opened_on")
     action = Action(
-        code=codes.next_code("AC", opened_on.year, 3, Action), year=opened_on.year, kind=kind,
+        code=next_yearly_code("AC", opened_on.year, Action.code), year=opened_on.year, kind=kind,
         source_kind=source_kind, source_id=source_id, source_ref=(source_ref or "")[:120], title=title,
         problem=problem, correction=text(correction, "La corrección", "correction", required=False),
         process_id=getattr(process, "id", None), region_code=region_code or None, owner_id=_owner(owner).id,

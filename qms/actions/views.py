@@ -21,7 +21,11 @@ from qms.actions.models import (
     Verification,
 )
 from qms.actions.workflow import WORKFLOW
-from qms.audits.webutil import CsrfForm, form_date, form_int, processes, regions, run, send_stored, uploaded, users_choices
+from qms.auth.queries import enabled_users as users_choices
+from qms.core.forms import CsrfForm, form_date, form_int, run, uploaded
+from qms.org.queries import active_processes as processes
+from qms.org.queries import regions
+from qms.storage.downloads import send_stored
 from qms.core import permissions as P
 from qms.auth.models import User
 from qms.docgen.templates import DOCX_TYPE
@@ -92,11 +96,9 @@ def detail(action_code: str):
     action = _load(action_code)
     source_url = None
     if action.source_kind == "finding" and action.source_id:
-        from qms.audits.models import Finding
+        from qms.audits import queries as audit_queries
 
-        finding = db.session.get(Finding, action.source_id)
-        if finding is not None:
-            source_url = url_for("audits.finding_detail", audit_code=finding.audit.code, finding_number=finding.number)
+        source_url = audit_queries.finding_url(action.source_id)
     elif action.source_kind == "pnc" and action.source_ref:
         source_url = url_for("nonconformities.detail", pnc_code=action.source_ref)
     user = current_user

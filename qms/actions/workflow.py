@@ -10,7 +10,7 @@ Guards (who may, what must be filled in) are in ``service.apply_transition``.
 from __future__ import annotations
 
 from qms.actions.models import ACTION_STATES
-from qms.audits.common import Transition, Workflow
+from qms.core.workflow import Transition, Workflow
 
 WORKFLOW = Workflow(
     ACTION_STATES,

@@ -12,14 +12,13 @@ a process she owns or one run by her unit (AI).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from qms.extensions import db
 from qms.org.models import IsoClause, Region
-from qms.timeutil import clock_at, local_zone, today_local
+from qms.timeutil import on_day, today_local
 
 #: The closed audit (SIAC): checklist questions with clause, result and evidence.
 CLOSED_CHECKLIST = (
@@ -48,11 +47,6 @@ OPEN_CHECKLIST = (
 )
 
 
-@contextmanager
-def on_day(day: date):
-    """Run the block with the business clock at noon (Santiago) of ``day``."""
-    with clock_at(datetime(day.year, day.month, day.day, 12, 0, tzinfo=local_zone())):
-        yield
 
 
 def _clause(number: str):
@@ -65,9 +59,9 @@ def _regions(*codes):
 
 def _documents(*titles):
     """The demo procedures used as criteria (those that exist with a version in force)."""
-    from qms.documents.models import Document
+    from qms.documents import queries as documents
 
-    return db.session.scalars(sa.select(Document).where(Document.title.in_(titles)).order_by(Document.code)).all()
+    return documents.documents_titled(titles)
 
 
 def _criteria(documents, on: date):
@@ -77,9 +71,9 @@ def _criteria(documents, on: date):
 
 
 def _ensure_record_types() -> None:
-    from qms.records.defaults import load_default_record_types
+    from qms.records import service as records
 
-    load_default_record_types()
+    records.load_default_record_types()
 
 
 def load(users: dict, processes: dict) -> None:
@@ -211,9 +205,9 @@ def load(users: dict, processes: dict) -> None:
 
 
 def _documents_of(process):
-    from qms.documents.models import Document
+    from qms.documents import queries as documents
 
-    return db.session.scalars(sa.select(Document).where(Document.process_id == process.id)).all()
+    return documents.documents_of_process(process.id)
 
 
 def _close_siac_action(users, action, audit_day: date, actions) -> None:

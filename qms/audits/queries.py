@@ -26,7 +26,7 @@ def inbox(user) -> list[dict]:
 
 def clause_trace(number: str) -> dict:
     """From an ISO clause: the procedures used as criteria for it, audits, checklist items, findings, actions."""
-    from qms.documents.models import Document
+    from qms.documents import queries as documents
 
     in_scope = sa.select(audit_clauses.c.audit_id).where(audit_clauses.c.clause_number == number)
     by_item = sa.select(ChecklistItem.audit_id).where(ChecklistItem.clause_number == number)
@@ -42,6 +42,15 @@ def clause_trace(number: str) -> dict:
     for audit in audits:
         if audit.id in set(db.session.scalars(in_scope)):
             document_ids.update(c.document_id for c in audit.criteria)
-    documents = db.session.scalars(sa.select(Document).where(Document.id.in_(document_ids))
-                                   .order_by(Document.code)).all() if document_ids else []
-    return {"audits": audits, "items": items, "findings": findings, "documents": documents}
+    return {"audits": audits, "items": items, "findings": findings,
+            "documents": documents.documents_by_ids(document_ids)}
+
+
+def finding_url(finding_id: int) -> str | None:
+    """The page of finding ``finding_id`` (an action raised from it links back), or None."""
+    from qms.audits.models import Finding
+
+    finding = db.session.get(Finding, finding_id)
+    if finding is None:
+        return None
+    return url_for("audits.finding_detail", audit_code=finding.audit.code, finding_number=finding.number)

@@ -4,27 +4,9 @@ from __future__ import annotations
 from collections import Counter
 
 from qms.audits.models import CHECKLIST_RESULTS
+from qms.core.reports import date_range, signature_row
+from qms.org.queries import institution_header
 from qms.timeutil import format_date, format_datetime, now_utc
-
-
-def institution_context() -> dict:
-    from qms.docgen.service import institution
-
-    inst = institution()
-    return {"name": getattr(inst, "name", "") or ""}
-
-
-def signature_row(role: str, user, on) -> dict:
-    return {"role": role, "name": getattr(user, "full_name", "") or "", "position": getattr(user, "position", "") or "",
-            "date": format_date(on)}
-
-
-def _dates(start, end) -> str:
-    if not start:
-        return ""
-    if not end or end == start:
-        return format_date(start)
-    return f"{format_date(start)} al {format_date(end)}"
 
 
 def checklist_summary(audit) -> str:
@@ -52,7 +34,7 @@ def report_context(audit) -> dict:
     summary = (audit.summary or "").strip()
     summary = f"{summary}\n{checklist_summary(audit)}" if summary else checklist_summary(audit)
     return {
-        "institution": institution_context(),
+        "institution": institution_header(),
         "report": {"title": f"Informe de auditoría {audit.type_label.lower()}", "code": audit.code,
                    "date": format_date(audit.actual_end or now_utc()), "state": "Informada"},
         "audit": {
@@ -65,8 +47,8 @@ def report_context(audit) -> dict:
             "lead_auditor": audit.lead_auditor.full_name,
             "team": ", ".join(u.full_name for u in audit.team if u.id != audit.lead_auditor_id),
             "auditees": ", ".join(u.full_name for u in audit.auditees),
-            "planned_dates": _dates(audit.planned_start, audit.planned_end),
-            "actual_dates": _dates(audit.actual_start, audit.actual_end),
+            "planned_dates": date_range(audit.planned_start, audit.planned_end),
+            "actual_dates": date_range(audit.actual_start, audit.actual_end),
         },
         "summary": summary,
         "findings": findings,

@@ -10,8 +10,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from qms import search
-from qms.audits import access, codes
-from qms.audits.common import choice, date_order, names, not_future, require, store_report, text
+from qms.audits import access
+from qms.core.checks import choice, date_order, not_future, require, text
+from qms.core.codes import next_yearly_code
+from qms.core.reports import names
+from qms.records.service import store_report
 from qms.audits.models import (
     AUDIT_TYPES,
     CHECKLIST_RESULTS,
@@ -188,7 +191,7 @@ def save_audit(actor, audit: Audit | None, *, audit_type: str, title: str, objec
     check_impartiality([lead_auditor] + team, processes)
     before = _audit_snapshot(audit) if audit is not None else None
     if audit is None:
-        audit = Audit(code=codes.next_code("AUD", planned_start.year, 2, Audit), year=planned_start.year,
+        audit = Audit(code=next_yearly_code("AUD", planned_start.year, Audit.code, width=2), year=planned_start.year,
                       created_by_id=actor.id, state="planned", title=title, lead_auditor_id=lead_auditor.id,
                       planned_start=planned_start, planned_end=planned_end,
                       programme_item_id=getattr(programme_item, "id", None))

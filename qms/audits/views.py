@@ -20,19 +20,13 @@ from qms.audits.models import (
     audit_auditees,
     audit_processes,
 )
-from qms.audits.webutil import (
-    CsrfForm,
-    clauses,
-    form_date,
-    form_int,
-    processes,
-    regions,
-    run,
-    send_stored,
-    uploaded,
-    users_choices,
-)
+from qms.auth.queries import enabled_users as users_choices
+from qms.core.forms import CsrfForm, form_date, form_int, run, uploaded
+from qms.org.queries import active_processes as processes
+from qms.org.queries import clauses, regions
+from qms.storage.downloads import send_stored
 from qms.core import permissions as P
+from qms.documents import queries as documents
 from qms.auth.models import User
 from qms.docgen.templates import DOCX_TYPE
 from qms.errors import PermissionDenied, ServiceError
@@ -74,18 +68,12 @@ def index():
 
 
 def _documents():
-    from qms.documents.models import Document, DocumentVersion
-
-    return db.session.scalars(sa.select(Document).where(Document.id.in_(
-        sa.select(DocumentVersion.document_id).where(DocumentVersion.state.in_(("effective", "obsolete")))))
-        .order_by(Document.code)).all()
+    return documents.documents_ever_in_force()
 
 
 @bp.route("/nueva", methods=["GET", "POST"])
 @permission_required(P.AUDIT_MANAGE)
 def new():
-    from qms.documents.models import Document
-
     form = CsrfForm()
     item = db.session.get(ProgrammeItem, request.args.get("programa_item", type=int) or 0)
     values = request.form if request.method == "POST" else {}
@@ -104,7 +92,7 @@ def new():
                 team=db.session.scalars(sa.select(User).where(User.id.in_(ids("team")))).all(),
                 auditees=db.session.scalars(sa.select(User).where(User.id.in_(ids("auditees")))).all(),
                 planned_start=form_date("planned_start"), planned_end=form_date("planned_end"),
-                criteria=db.session.scalars(sa.select(Document).where(Document.id.in_(ids("criteria")))).all(),
+                criteria=documents.documents_by_ids(ids("criteria")),
                 programme_item=db.session.get(ProgrammeItem, form_int("programme_item_id") or 0))
         except ServiceError as error:
             db.session.rollback()
@@ -168,13 +156,11 @@ def transition(audit_code: str, transition: str):
 @login_required
 def add_item(audit_code: str):
     audit = _load(audit_code)
-    from qms.documents.models import Document
-
     def operation():
         return service.add_checklist_item(
             acting_user(), audit, question=request.form.get("question", ""),
             clause=db.session.get(IsoClause, request.form.get("clause_number") or ""),
-            criterion_document=db.session.get(Document, form_int("criterion_document_id") or 0),
+            criterion_document=documents.document_by_id(form_int("criterion_document_id")),
             process=db.session.get(Process, form_int("process_id") or 0))
 
     return run(operation, "Pregunta agregada a la lista de verificación.",

@@ -7,7 +7,7 @@ refused while a nonconformity finding has no corrective action.
 """
 from __future__ import annotations
 
-from qms.audits.common import Transition, Workflow
+from qms.core.workflow import Transition, Workflow
 from qms.audits.models import AUDIT_STATES
 
 WORKFLOW = Workflow(

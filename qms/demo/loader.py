@@ -12,7 +12,7 @@ from qms.documents import service as documents
 from qms.documents.models import DocumentType
 from qms.extensions import db
 from qms.org import service as org_service
-from qms.org.loader import load_reference_data
+from qms.home.reference_data import load_reference_data
 from qms.org.models import Institution, Region, Unit
 from qms.actions import demo as actions_demo
 from qms.audits import demo as audits_demo

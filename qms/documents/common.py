@@ -1,16 +1,11 @@
 """Small helpers shared by the documents services."""
 from __future__ import annotations
 
-from qms.errors import PermissionDenied
+from qms.core.checks import require  # noqa: F401  (the documents services import it from here)
 
 #: The search kind under which document versions are indexed.
 SEARCH_KIND = "document"
 
-
-def require(actor, permission: str) -> None:
-    """Raise PermissionDenied unless ``actor`` holds ``permission``."""
-    if actor is None or not actor.can(permission):
-        raise PermissionDenied()
 
 
 def version_label(version) -> str:

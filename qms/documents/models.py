@@ -74,15 +74,6 @@ class DocumentType(db.Model):
         return f"<DocumentType {self.code}>"
 
 
-class CodeSequence(db.Model):
-    """The last number handed out for a code prefix; numbers are never reused."""
-
-    __tablename__ = "code_sequences"
-
-    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
-    last_value: Mapped[int] = mapped_column(default=0)
-
-
 class Document(db.Model):
     __tablename__ = "documents"
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 import re
 import string
 
-import sqlalchemy as sa
-
-from qms.documents.models import CodeSequence, Document
-from qms.extensions import db
+from qms.core import codes as core_codes
+from qms.documents.models import Document
 
 _FORMATTER = string.Formatter()
 
@@ -33,19 +31,10 @@ def validate_pattern(pattern: str) -> None:
 
 
 def next_code(pattern: str, type_code: str, process_code: str) -> str:
-    """Hand out the next free code for this prefix, locking its counter row.
+    """Hand out the next free code for this prefix (see ``qms.core.codes``).
 
     The counter only moves forward, so a withdrawn document's code is never handed out
     again; codes already taken (e.g. imported by hand) are skipped.
     """
-    key = sequence_key(pattern, type_code, process_code)
-    counter = db.session.scalar(sa.select(CodeSequence).where(CodeSequence.key == key).with_for_update())
-    if counter is None:
-        counter = CodeSequence(key=key, last_value=0)
-        db.session.add(counter)
-    while True:
-        counter.last_value += 1
-        code = format_code(pattern, type_code, process_code, counter.last_value)
-        if db.session.scalar(sa.select(Document.id).where(Document.code == code)) is None:
-            db.session.flush()
-            return code
+    return core_codes.next_code(sequence_key(pattern, type_code, process_code),
+                                lambda seq: format_code(pattern, type_code, process_code, seq), Document.code)

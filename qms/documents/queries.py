@@ -131,3 +131,46 @@ def inbox(user) -> DocumentInbox:
     mine = (lambda v: True) if user.can(P.DOCUMENT_MANAGE) else (lambda v: v.document.owner_id == user.id)
     box.reviews_due = [v for v in due["overdue"] + due["soon"] if mine(v)]
     return box
+
+
+# What other modules read about documents (audit criteria, record links, record types
+# produced by a procedure, the demo): they go through these, never through the models.
+
+
+def all_documents() -> list[Document]:
+    """Every document by code."""
+    return db.session.scalars(sa.select(Document).order_by(Document.code)).all()
+
+
+def documents_by_ids(ids) -> list[Document]:
+    """The documents with ``ids`` (unknown ids are skipped), by code."""
+    ids = [i for i in (ids or []) if i]
+    if not ids:
+        return []
+    return db.session.scalars(sa.select(Document).where(Document.id.in_(ids)).order_by(Document.code)).all()
+
+
+def document_by_id(document_id: int | None) -> Document | None:
+    return db.session.get(Document, document_id) if document_id else None
+
+
+def documents_of_type(type_code: str) -> list[Document]:
+    """Documents of one type (``PR``: procedures), by code."""
+    return db.session.scalars(sa.select(Document).join(DocumentType).where(DocumentType.code == type_code)
+                              .order_by(Document.code)).all()
+
+
+def documents_ever_in_force() -> list[Document]:
+    """Documents with an effective or obsolete version: what an audit can take as criteria."""
+    return db.session.scalars(sa.select(Document).where(Document.id.in_(
+        sa.select(DocumentVersion.document_id).where(DocumentVersion.state.in_(("effective", "obsolete")))))
+        .order_by(Document.code)).all()
+
+
+def documents_titled(titles) -> list[Document]:
+    return db.session.scalars(sa.select(Document).where(Document.title.in_(list(titles))).order_by(Document.code)).all()
+
+
+def documents_of_process(process_id: int) -> list[Document]:
+    return db.session.scalars(sa.select(Document).where(Document.process_id == process_id)
+                              .order_by(Document.code)).all()

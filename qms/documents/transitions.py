@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 
 from qms import search
+from qms.core import signing
+from qms.core.workflow import Transition
 from qms.documents import workflow
 from qms.documents.common import SEARCH_KIND, require, version_label
 from qms.documents.content import content_sha256
@@ -25,16 +26,13 @@ def _signers(version: DocumentVersion, meaning: str) -> set[int]:
     return ids
 
 
-def _check_segregation(actor, version: DocumentVersion, transition: workflow.Transition) -> None:
-    if not current_app.config.get("SEGREGATION_OF_DUTIES", True):
-        return
+def _check_segregation(actor, version: DocumentVersion, transition: Transition) -> None:
     words = {"authored": "elaboró", "reviewed": "revisó"}
     for meaning in transition.excluded_signers:
-        if actor.id in _signers(version, meaning):
-            raise ServiceError(
-                f"Segregación de funciones: usted {words[meaning]} esta versión, "
-                f"por lo que no puede «{transition.label.lower()}»."
-            )
+        signing.refuse_if_took_part(
+            actor.id in _signers(version, meaning),
+            f"Segregación de funciones: usted {words[meaning]} esta versión, "
+            f"por lo que no puede «{transition.label.lower()}».")
 
 
 def _sign(actor, version: DocumentVersion, meaning: str, comment: str) -> Signature:
@@ -79,8 +77,7 @@ def apply_transition(actor, version: DocumentVersion, name: str, *, password: st
         word = "el motivo" if name == "withdraw" else "las observaciones"
         raise ServiceError(f"Debe indicar {word}.", field="comment")
     _check_segregation(actor, version, transition)
-    if not actor.check_password(password):
-        raise ServiceError("La contraseña no es correcta.", field="password")
+    signing.confirm_password(actor, password)
     if name == "submit" and version.authoring_mode == "browser" and not any((version.sections or {}).values()):
         raise ServiceError("La versión no tiene contenido: complete al menos una sección antes de enviarla.")
 

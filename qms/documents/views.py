@@ -13,7 +13,7 @@ from qms.documents.models import STATES, Document, DocumentType, DocumentVersion
 from qms.errors import ConflictError, NotFound, ServiceError
 from qms.extensions import db
 from qms.org.models import Process, Region
-from qms.records.models import RecordType
+from qms.records import queries as records
 from qms.records.service import record_types_for_choice
 from qms.web import Page, acting_user, attempt, form_error, int_arg, login_required, options, page_arg, permission_required
 
@@ -153,7 +153,7 @@ def edit(code: str, number: int):
                     acting_user(), version, title=form.title.data, sections=typed,
                     change_description=form.change_description.data,
                     references=db.session.scalars(sa.select(Document).where(Document.id.in_(form.references.data or []))).all(),
-                    record_types=db.session.scalars(sa.select(RecordType).where(RecordType.id.in_(form.record_types.data or []))).all(),
+                    record_types=records.record_types_by_ids(form.record_types.data),
                     expected_lock_version=_as_int(form.lock_version.data))
             except ConflictError as error:
                 db.session.rollback()

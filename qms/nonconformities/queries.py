@@ -1,12 +1,16 @@
 """Read-only queries of nonconforming outputs: the list and the inbox items."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.orm import selectinload
 
 from qms.core import permissions as P
+from qms.core.followup import Row, local_date
 from qms.extensions import db
-from qms.nonconformities.models import Nonconformity
+from qms.nonconformities.models import PNC_STATES, Nonconformity
 from qms.org.models import Process
 from qms.timeutil import format_date, today_local
 
@@ -30,3 +34,19 @@ def inbox(user) -> list[dict]:
               "note": f"{p.state_label} · tratar antes de {format_date(p.treatment_due)}",
               "overdue": p.state == "reported" and p.treatment_due < today} for p in rows]
     return [{"title": "Productos / servicios no conformes abiertos", "items": items}] if items else []
+
+
+def followup_rows(today: date) -> list[Row]:
+    """Every nonconforming output as a row of the committee's follow-up list (no query per row)."""
+    rows = []
+    for p in db.session.scalars(sa.select(Nonconformity).options(selectinload(Nonconformity.process))).all():
+        closed = p.state == "closed"
+        end = local_date(p.closed_at) if closed else today
+        owner = p.process.owner if p.process and p.process.owner else None
+        rows.append(Row("pnc", p.code, p.product, p.process.code, p.region_code or "", "pnc",
+                        PNC_STATES.get(p.state, p.state), owner.full_name if owner else "", p.detected_on,
+                        p.treatment_due if p.state == "reported" else None, closed,
+                        url_for("nonconformities.detail", pnc_code=p.code), age=(end - p.detected_on).days,
+                        overdue=p.state == "reported" and p.treatment_due < today,
+                        owner_id=owner.id if owner else None))
+    return rows

@@ -1,7 +1,8 @@
 """The Word report of a nonconforming output (``producto_no_conforme.docx``)."""
 from __future__ import annotations
 
-from qms.audits.reports import institution_context, signature_row
+from qms.core.reports import signature_row
+from qms.org.queries import institution_header
 from qms.timeutil import format_date, format_datetime, now_utc
 
 
@@ -18,7 +19,7 @@ def report_context(pnc) -> dict:
     if pnc.reverified_by is not None:
         signatures.append(signature_row("Re-verificó", pnc.reverified_by, pnc.reverified_on))
     return {
-        "institution": institution_context(),
+        "institution": institution_header(),
         "report": {"title": f"{pnc.output_kind_label} no conforme", "code": pnc.code,
                    "date": format_date(now_utc()), "state": pnc.state_label},
         "pnc": {

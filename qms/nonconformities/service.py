@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from flask import current_app
 
 from qms import search
-from qms.audits import codes
-from qms.audits.common import choice, date_order, not_future, require, store_report, text
+from qms.core.checks import choice, date_order, not_future, require, text
+from qms.core.codes import next_yearly_code
+from qms.records.service import store_report
 from qms.core import permissions as P
 from qms.errors import ServiceError
 from qms.extensions import db
@@ -44,7 +45,7 @@ def report(actor, *, output_kind: str, product: str, process, region_code: str |
     not_future(detected_on, "La fecha de detección", "detected_on")
     days = int(current_app.config.get("PNC_TREATMENT_DAYS", DEFAULT_TREATMENT_DAYS))
     pnc = Nonconformity(
-        code=codes.next_code("PNC", detected_on.year, 3, Nonconformity), year=detected_on.year,
+        code=next_yearly_code("PNC", detected_on.year, Nonconformity.code), year=detected_on.year,
         output_kind=output_kind, product=product, process_id=process.id, region_code=region_code or None,
         description=description, detected_on=detected_on, detected_by_id=actor.id,
         treatment_due=detected_on + timedelta(days=days), state="reported")

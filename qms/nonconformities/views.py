@@ -5,7 +5,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from qms.audits.webutil import CsrfForm, form_date, form_int, processes, regions, run, send_stored, users_choices
+from qms.auth.queries import enabled_users as users_choices
+from qms.core.forms import CsrfForm, form_date, form_int, run
+from qms.org.queries import active_processes as processes
+from qms.org.queries import regions
+from qms.storage.downloads import send_stored
 from qms.core import permissions as P
 from qms.auth.models import User
 from qms.docgen.templates import DOCX_TYPE

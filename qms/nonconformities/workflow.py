@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from qms.audits.common import Transition, Workflow
+from qms.core.workflow import Transition, Workflow
 from qms.nonconformities.models import PNC_STATES
 
 WORKFLOW = Workflow(

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
-
 from qms import search
-from qms.documents.models import CodeSequence
-from qms.errors import PermissionDenied
-from qms.extensions import db
+from qms.core.checks import require  # noqa: F401  (the records services import it from here)
+from qms.core.codes import next_yearly_code
 from qms.records.models import Record, RecordType
 from qms.timeutil import today_local
 
@@ -28,10 +25,6 @@ RETENTION_STATES = {
 }
 
 
-def require(actor, permission: str) -> None:
-    if actor is None or not actor.can(permission):
-        raise PermissionDenied()
-
 
 def touch(record: Record) -> None:
     """Bump the record's revision and queue its reindexing."""
@@ -40,21 +33,12 @@ def touch(record: Record) -> None:
 
 
 def next_code(prefix: str, year: int, taken) -> str:
-    """Hand out ``PREFIX-YEAR-NNN``, locking its counter; numbers are never reused.
+    """Hand out ``PREFIX-YEAR-NNN`` for the code column ``taken``; numbers are never reused.
 
-    ``taken`` is the code column that must not already hold the result.
+    The counter key carries the table name, so record and disposition codes of the same
+    prefix never share a counter.
     """
-    key = f"{taken.table.name}:{prefix}-{year}"
-    counter = db.session.scalar(sa.select(CodeSequence).where(CodeSequence.key == key).with_for_update())
-    if counter is None:
-        counter = CodeSequence(key=key, last_value=0)
-        db.session.add(counter)
-    while True:
-        counter.last_value += 1
-        code = f"{prefix}-{year}-{counter.last_value:03d}"
-        if db.session.scalar(sa.select(taken).where(taken == code)) is None:
-            db.session.flush()
-            return code
+    return next_yearly_code(prefix, year, taken, key=f"{taken.table.name}:{prefix}-{year}")
 
 
 def retention_until_for(record_type: RecordType, record_date: date) -> date | None:

@@ -17,12 +17,12 @@ import logging
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from qms import search
 from qms.core import permissions as P
+from qms.core import signing
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.records import certificate
@@ -127,10 +127,9 @@ def _check_decision(actor, batch: DispositionBatch, password: str) -> None:
     require(actor, P.RECORD_DISPOSE)
     if batch.state != "proposed":
         raise ServiceError(f"La disposición {batch.code} ya está «{batch.state_label}».")
-    if current_app.config.get("SEGREGATION_OF_DUTIES", True) and batch.proposed_by_id == actor.id:
-        raise ServiceError("Segregación de funciones: usted propuso esta disposición, por lo que no puede resolverla.")
-    if not actor.check_password(password):
-        raise ServiceError("La contraseña no es correcta.", field="password")
+    signing.refuse_if_took_part(batch.proposed_by_id == actor.id,
+                                "Segregación de funciones: usted propuso esta disposición, por lo que no puede resolverla.")
+    signing.confirm_password(actor, password)
 
 
 def reject_batch(actor, batch: DispositionBatch, *, password: str, comment: str) -> DispositionBatch:

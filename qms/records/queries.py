@@ -1,14 +1,14 @@
 """Read-only queries of the records register: filters, pagination source, export."""
 from __future__ import annotations
 
-from qms.exports import xlsx_bytes
-
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from qms.exports import xlsx_bytes
+from qms.extensions import db
 from qms.records.common import DUE_SOON_DAYS, RETENTION_STATES, retention_state
 from qms.records.access import visible_filter
 from qms.records.models import Record, RecordType
@@ -113,3 +113,11 @@ def inbox(user) -> list[dict]:
             {"url": url_for("records.batch", disposition_id=b.id), "label": f"{b.code} ({len(b.items)} registros)",
              "note": f"propuesta por {b.proposed_by.full_name}", "overdue": False} for b in proposed]})
     return sections
+
+
+def record_types_by_ids(ids) -> list:
+    """The record types with ``ids`` (a procedure lists the records it produces)."""
+    ids = [i for i in (ids or []) if i]
+    if not ids:
+        return []
+    return db.session.scalars(sa.select(RecordType).where(RecordType.id.in_(ids))).all()

@@ -33,6 +33,7 @@ from qms.records.common import (  # noqa: F401
     retention_until_for,
     touch,
 )
+from qms.records.defaults import load_default_record_types  # noqa: F401  (for other modules)
 from qms.records.models import LINK_KINDS, Record, RecordFile, RecordLink, RecordType
 from qms.records.record_types import (  # noqa: F401
     _TYPE_FIELDS,
@@ -176,6 +177,25 @@ def register_produced_record(actor, *, type_code: str, title: str, record_date, 
                      source_id=source_id)
     add_link(actor, record, kind=source_kind, object_id=source_id, label=title, check_permission=False)
     return record
+
+
+def store_report(template: str, context: dict, *, actor, type_code: str, title: str, record_date: date,
+                 process, region_code: str | None, filename: str, source_kind: str, source_id: int):
+    """Render another module's Word report, store it immutably and register it as a record.
+
+    The audit, CAPA and nonconformity modules call this when they issue a report, so
+    every report is a record of the retention table. Returns ``(sha256, record_id)``.
+    """
+    from qms.docgen.service import render_report
+    from qms.docgen.templates import DOCX_TYPE
+
+    data = render_report(template, context)
+    stored = store.put(data, DOCX_TYPE)
+    record = register_produced_record(
+        actor, type_code=type_code, title=title, record_date=record_date, process=process,
+        region_code=region_code, data=data, filename=filename, content_type=DOCX_TYPE,
+        source_kind=source_kind, source_id=source_id)
+    return stored.sha256, record.id
 
 
 def _require_active(record: Record) -> None:

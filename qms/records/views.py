@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from qms.core import permissions as P
+from qms.documents import queries as documents
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.org.models import Process, Region
@@ -51,9 +52,7 @@ def _regions():
 
 
 def _documents():
-    from qms.documents.models import Document
-
-    return db.session.scalars(sa.select(Document).order_by(Document.code)).all()
+    return documents.all_documents()
 
 
 def _visible_types():
@@ -108,9 +107,7 @@ def _record_choices(form) -> None:
 
 
 def _selected_documents(ids):
-    from qms.documents.models import Document
-
-    return db.session.scalars(sa.select(Document).where(Document.id.in_(ids or []))).all()
+    return documents.documents_by_ids(ids)
 
 
 @bp.route("/nuevo", methods=["GET", "POST"])
@@ -290,10 +287,9 @@ def types():
 
 def _type_choices(form) -> None:
     from qms.auth.models import Role
-    from qms.documents.models import Document, DocumentType
 
-    form.producing_document_id.choices = options([(0, "—")] + [(d.id, f"{d.code} · {d.title}") for d in db.session.scalars(
-        sa.select(Document).join(DocumentType).where(DocumentType.code == "PR").order_by(Document.code))])
+    form.producing_document_id.choices = options([(0, "—")] + [
+        (d.id, f"{d.code} · {d.title}") for d in documents.documents_of_type("PR")])
     form.allowed_roles.choices = options([(r.id, r.label) for r in db.session.scalars(sa.select(Role).order_by(Role.id))])
 
 

@@ -1,4 +1,9 @@
-"""Load reference data and default roles; safe to run any number of times."""
+"""Load reference data and default roles; safe to run any number of times.
+
+It sits with the app shell because it fills every module's tables (regions and
+clauses of org, roles of auth, document types, default record types); ``qms init``,
+the demo and the tests call it.
+"""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -8,6 +13,7 @@ from qms.core.permissions import DEFAULT_ROLES
 from qms.documents.models import DocumentType
 from qms.extensions import db
 from qms.org import reference
+from qms.records import service as records
 from qms.org.models import Institution, IsoClause, PmgSystem, Region
 
 
@@ -48,9 +54,7 @@ def load_reference_data() -> dict[str, int]:
         if name not in roles:
             db.session.add(Role(name=name, label=label, permissions=sorted(permissions)))
             counts["roles"] += 1
-    from qms.records.defaults import load_default_record_types
-
-    counts["record_types"] = load_default_record_types()
+    counts["record_types"] = records.load_default_record_types()
     if db.session.scalar(sa.select(Institution.id)) is None:
         db.session.add(Institution(id=1, name="Institución sin nombre"))
     db.session.flush()
