@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh "[test]"
 apt_install chromium chromium-driver libreoffice-writer-nogui poppler-utils
+# The import rules of ARCHITECTURE.md: a wrong import fails the build before any test runs.
+.venv/bin/lint-imports --no-cache
 set +e
 .venv/bin/python -m pytest -n "${QMS_TEST_WORKERS:-2}" "$@"
 status=$?
