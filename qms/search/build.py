@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from qms.extensions import db
 from qms.search import store, writer
-from qms.search.engine import invalidate
 from qms.search.kinds import all_kinds
 from qms.search.models import IndexJob
+from qms.search.searcher import invalidate
 
 log = logging.getLogger(__name__)
 

@@ -118,8 +118,8 @@ def sync_locked(root, auto_rebuild: bool) -> SyncReport:
             _finish(done, failed)
     finally:
         ix.close()
-    # No ``engine.invalidate``: the next search refreshes this process's searcher
-    # (``engine.holder`` checks ``up_to_date()``), keeping the posting bitsets cached for
+    # No ``searcher.invalidate``: the next search refreshes this process's searcher
+    # (``searcher.holder`` checks ``up_to_date()``), keeping the posting bitsets cached for
     # every segment the write did not change; reopening would throw them away.
     return report
 
