@@ -11,13 +11,19 @@ touching nothing else. What other modules use:
 * ``search(user, SearchRequest(...))``: the results a user may see (``qms.search.service``).
 * ``qms search rebuild|check|sync|query`` (``qms.search.cli``).
 
-Module map: ``analyzer`` (Spanish text analysis), ``schema`` (index fields and version),
-``kinds`` (registry), ``store`` (index directory, generations, write lock),
-``writer`` (applying documents to the index), ``queue`` (durable jobs and the
-after-commit hook), ``query`` (user syntax to a query tree), ``engine`` (the Whoosh
-searcher: compile, run, facets), ``snippets`` (highlights), ``fallback`` (database
-search while the index is unusable), ``service`` (the one ``search`` entry point),
-``views``, ``cli``.
+Module map, lowest first: ``analyzer`` (Spanish text analysis), ``timing`` (dates as
+day numbers), ``schema`` (index fields and version), ``models`` (the job table),
+``kinds`` (registry), ``store`` (index directory, generations,
+write lock), ``writer`` (applying documents to the index), ``query`` (user syntax to a
+query tree), ``sessions`` (setting the caller's transaction aside), ``build`` (a whole
+generation from the database), ``queue`` (durable jobs and the after-commit hook),
+``maintenance`` (rebuild, check, fix). The Whoosh searcher: ``bitsets`` (document sets
+as ints), ``postings`` (block-level reads), ``segcache`` (per-segment caches),
+``searcher`` (one open searcher per process), ``matching`` (clauses to document sets),
+``facets`` (chips as filters and counts), ``ranking`` (BM25 for one page, or by date),
+``engine`` (``run``, the entry the service calls). Then ``snippets`` (highlights),
+``service`` (the one ``search`` entry point, with the database fallback while the index
+is unusable), ``views``, ``cli``.
 """
 from __future__ import annotations
 

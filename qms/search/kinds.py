@@ -16,8 +16,9 @@ a ``Kind`` (see ``qms/documents/indexing.py`` for the worked example). To add on
      ``facet_labels`` for chip labels and ``lookup_code`` for code jumps;
 
    and call ``register_kind(Kind(...))`` at import;
-2. import that module from ``qms.search.kinds.KIND_MODULES`` (below) so the registry is
-   complete in every process (web, CLI, tests);
+2. add the module to ``REGISTRATIONS`` in ``qms/__init__.py``: ``create_app`` imports it,
+   so the registry is complete in every process that builds the app (web, CLI, tests);
+   search itself imports no domain module;
 3. call ``qms.search.queue_index(kind, id)`` from the module's service on every change,
    ``queue_remove`` on deletion.
 
@@ -29,13 +30,9 @@ index entry is never shown.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Iterable, Sequence
-
-#: Modules that register kinds; imported lazily by ``all_kinds``.
-KIND_MODULES = ("qms.documents.indexing", "qms.records.indexing", "qms.audits.indexing")
 
 #: The visibility token every signed-in user holds.
 PUBLIC = "all"
@@ -108,9 +105,7 @@ def register_kind(kind: Kind) -> None:
 
 
 def all_kinds() -> dict[str, Kind]:
-    """Return every registered kind, importing the registering modules first."""
-    for module in KIND_MODULES:
-        importlib.import_module(module)
+    """Return every registered kind (those whose ``indexing`` module has been imported)."""
     return dict(_REGISTRY)
 
 

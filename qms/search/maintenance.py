@@ -1,112 +1,34 @@
-"""Rebuilding the index from the database and checking it for drift."""
+"""Whole-index operations for the CLI: rebuild under the lock, merge, check for drift, fix.
+
+Building a generation is ``qms.search.build``; applying queued jobs is
+``qms.search.queue``. This module composes them, so it sits above both.
+"""
 from __future__ import annotations
 
-import itertools
-import logging
-import time
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from qms.extensions import db
-from qms.search import store, writer
+from qms.search import store
+from qms.search.build import rebuild_locked
 from qms.search.kinds import all_kinds, make_uid, split_uid
 from qms.search.models import ACTION_INDEX, ACTION_REMOVE, IndexJob
-
-log = logging.getLogger(__name__)
-
-#: Objects loaded per database round trip during a rebuild (bounds memory).
-REBUILD_BATCH = 500
-
-
-def corpus_size(limit: int) -> int:
-    """Return how many objects the kinds would index, counting at most ``limit``."""
-    total = 0
-    with Session(db.engine) as session:
-        for kind in all_kinds().values():
-            total += sum(1 for _ in itertools.islice(kind.all_ids(session), limit - total))
-            if total >= limit:
-                break
-    return total
-
-
-def _chunks(ids, size):
-    it = iter(ids)
-    while chunk := list(itertools.islice(it, size)):
-        yield chunk
+from qms.search.queue import sync, sync_locked
+from qms.search.sessions import release_caller_session
 
 
 def rebuild(wait: float = 60.0, progress=None) -> dict:
     """Rebuild under the write lock; raise TimeoutError if it cannot be taken."""
-    from qms.search.queue import release_caller_session
-
     release_caller_session()
     root = store.root_path()
     with store.write_lock(root, timeout=wait) as locked:
         if not locked:
             raise TimeoutError("otro proceso está escribiendo el índice")
         stats = rebuild_locked(root, progress=progress)
-        from qms.search.queue import _sync_locked
-
-        _sync_locked(root, auto_rebuild=False)  # changes committed during the rebuild
+        sync_locked(root, auto_rebuild=False)  # changes committed during the rebuild
     return stats
-
-
-def _sample(kinds, all_ids: dict[str, list[int]]):
-    """Yield up to ``writer.COMMON_SAMPLE`` entries per kind, spread over its ids."""
-    for name, kind in kinds.items():
-        ids = all_ids[name]
-        picked = ids[:: max(1, len(ids) // writer.COMMON_SAMPLE)][: writer.COMMON_SAMPLE]
-        for chunk in _chunks(picked, REBUILD_BATCH):
-            with Session(db.engine) as session:
-                yield from kind.load(session, chunk).values()
-
-
-def rebuild_locked(root, progress=None, batch: int = REBUILD_BATCH) -> dict:
-    """Build a fresh generation from the database and swap it in (lock held by caller).
-
-    Jobs visible when the rebuild starts are covered by what it reads, so exactly those
-    are deleted afterwards; jobs committed meanwhile stay for the next sync.
-    """
-    started = time.monotonic()
-    with Session(db.engine) as session:
-        covered = list(session.scalars(sa.select(IndexJob.id)))
-    kinds = all_kinds()
-    all_ids: dict[str, list[int]] = {}
-    for name, kind in kinds.items():
-        with Session(db.engine) as session:
-            all_ids[name] = list(kind.all_ids(session))
-    common = frozenset(writer.choose_common(_sample(kinds, all_ids)))
-    gen, ix = store.new_generation(root)
-    counts: dict[str, int] = {}
-    try:
-        with writer.open_writer(ix, bulk=True) as w:
-            for name, kind in kinds.items():
-                ids = all_ids.pop(name)
-                counts[name] = 0
-                for chunk in _chunks(ids, batch):
-                    # A new session per batch keeps the identity map (memory) bounded.
-                    with Session(db.engine) as session:
-                        entries = kind.load(session, chunk)
-                    counts[name] += writer.add_bulk(w, entries.values(), common)
-                    if progress:
-                        progress(name, counts[name], len(ids))
-    finally:
-        ix.close()
-    store.mark_complete(gen, counts=counts, common=sorted(common))
-    store.fsync_dir(gen)
-    store.swap_in(root, gen)
-    with Session(db.engine) as session, session.begin():
-        for chunk in _chunks(covered, 900):
-            session.execute(sa.delete(IndexJob).where(IndexJob.id.in_(chunk)))
-    from qms.search import engine
-
-    engine.invalidate(root)
-    elapsed = time.monotonic() - started
-    total = sum(counts.values())
-    log.info("search: rebuilt %s entries in %.1f s", total, elapsed)
-    return {"counts": counts, "total": total, "seconds": elapsed, "path": str(gen)}
 
 
 def merge_segments(wait: float = 30.0) -> int | None:
@@ -154,8 +76,6 @@ class CheckReport:
 
 def check() -> CheckReport:
     """Compare the index with the database; nothing is changed."""
-    from qms.search.queue import release_caller_session
-
     release_caller_session()
     root = store.root_path()
     health = store.health(root)
@@ -201,13 +121,9 @@ def check() -> CheckReport:
 
 def fix(report: CheckReport) -> CheckReport:
     """Repair what ``check`` found: rebuild a broken index, else queue and apply jobs."""
-    from qms.search.queue import sync
-
     if report.health != store.OK:
         rebuild()
         return check()
-    from qms.search.queue import release_caller_session
-
     release_caller_session()
     with Session(db.engine) as session, session.begin():
         for uid in report.missing + report.stale:

@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 
 from qms.extensions import db
 from qms.search import store, writer
+from qms.search.build import corpus_size, rebuild_locked
 from qms.search.kinds import all_kinds, make_uid
 from qms.search.models import ACTION_REMOVE, IndexJob
+from qms.search.sessions import release_caller_session
 
 log = logging.getLogger(__name__)
 
@@ -82,37 +84,22 @@ def sync(wait: float = 10.0, auto_rebuild: bool = True) -> SyncReport:
     return _sync(wait, auto_rebuild)
 
 
-def release_caller_session() -> None:
-    """End the caller's read-only transaction before working through other connections.
-
-    On SQLite every transaction holds the database write lock (``BEGIN IMMEDIATE``), so a
-    second connection in the same thread would wait for ourselves. Pending changes are
-    never committed on the caller's behalf.
-    """
-    session = db.session()
-    if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("commit or roll back the current changes before syncing the index")
-        session.commit()
-
-
 def _sync(wait: float, auto_rebuild: bool) -> SyncReport:
     root = store.root_path()
     with store.write_lock(root, timeout=wait) as locked:
         if not locked:
             return SyncReport(skipped="locked")
-        return _sync_locked(root, auto_rebuild)
+        return sync_locked(root, auto_rebuild)
 
 
-def _sync_locked(root, auto_rebuild: bool) -> SyncReport:
-    from qms.search import maintenance
-
+def sync_locked(root, auto_rebuild: bool) -> SyncReport:
+    """Apply every queued job (the write lock is held by the caller)."""
     health = store.health(root)
     if not health.is_ok:
         limit = current_app.config.get("SEARCH_AUTO_REBUILD_LIMIT", 500)
-        if not (auto_rebuild and maintenance.corpus_size(limit + 1) <= limit):
+        if not (auto_rebuild and corpus_size(limit + 1) <= limit):
             return SyncReport(skipped=health.state)
-        maintenance.rebuild_locked(root)
+        rebuild_locked(root)
         health = store.health(root)
     ix = store.open_index(health.path)
     common = store.common_stems(health.path)
@@ -131,8 +118,8 @@ def _sync_locked(root, auto_rebuild: bool) -> SyncReport:
             _finish(done, failed)
     finally:
         ix.close()
-    # No ``engine.invalidate``: the next search refreshes this process's searcher
-    # (``engine.holder`` checks ``up_to_date()``), keeping the posting bitsets cached for
+    # No ``searcher.invalidate``: the next search refreshes this process's searcher
+    # (``searcher.holder`` checks ``up_to_date()``), keeping the posting bitsets cached for
     # every segment the write did not change; reopening would throw them away.
     return report
 

@@ -6,7 +6,7 @@ rebuilt by ``qms search rebuild``.
 
 What is stored is chosen for speed: only what a result line and its snippet need. Facet
 fields are plain untokenised terms, because facets are counted from posting bitsets
-(see ``qms.search.engine``), not from stored values.
+(see ``qms.search.facets``), not from stored values.
 """
 from __future__ import annotations
 
