@@ -10,14 +10,14 @@ from __future__ import annotations
 import io
 
 import docx
-import sqlalchemy as sa
 from flask import current_app, url_for
 
+from qms.docgen import institution as institution_source
 from qms.docgen import render, stamp, templates
 from qms.docgen.context import data_sha256, version_context
+from qms.docgen.institution import InstitutionInfo
 from qms.docgen.qr import qr_png
 from qms.errors import ServiceError
-from qms.extensions import db
 from qms.storage import store
 
 #: Mark printed on every page of a copy that is not the official one, by state.
@@ -25,22 +25,14 @@ MARKS = {"obsolete": "OBSOLETO", "withdrawn": "ANULADO"}
 DRAFT_MARK = "BORRADOR"
 
 
-def institution():
-    from qms.org.models import Institution
-
-    return db.session.scalar(sa.select(Institution).order_by(Institution.id).limit(1))
+def institution() -> InstitutionInfo:
+    """Return the institution generated files name (plain values from the app's provider)."""
+    return institution_source.current()
 
 
 def institution_logo(inst) -> bytes | None:
-    """Return the logo's bytes, or None when there is none or it cannot be read."""
-    sha = getattr(inst, "logo_sha256", None)
-    if not sha:
-        return None
-    try:
-        return store.read(sha)
-    except store.StorageError:
-        current_app.logger.warning("logo %s unreadable; documents are generated without it", sha[:12])
-        return None
+    """Return the logo's bytes of a value ``institution()`` returned (None: no logo)."""
+    return getattr(inst, "logo_bytes", None)
 
 
 def verification_url(code: str) -> str:
