@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import docx
 from flask import current_app
 
-from qms.docgen import render, service, stamp, templates, uploads
+from qms.docgen import templates, uploads
 from qms.docgen.text import body_text
+from qms.documents import word
 from qms.documents.access import can_edit_version, can_view_version
 from qms.errors import NotFound, PermissionDenied, ServiceError
 from qms.storage import store
@@ -67,7 +68,7 @@ def deliver(actor, version) -> Download:
     if version.state in STORED_STATES:
         download = _stored(actor, version)
     else:
-        download = Download(service.render_draft(version), _filename(version, "_borrador"), "draft")
+        download = Download(word.render_draft(version), _filename(version, "_borrador"), "draft")
     trail.record(actor, "version.downloaded", "document_version", version.id, _label(version),
                  {"kind": download.kind, "sha256": store.sha256_of(download.data)})
     return download
@@ -99,9 +100,7 @@ def edit_copy(actor, version) -> Download:
     if version.authoring_mode == "word" and version.source_sha256:
         data = store.read(version.source_sha256)
     else:
-        document = service.render_version(version)[0]
-        stamp.add_mark(document, service.DRAFT_MARK)
-        data = render.to_bytes(document)
+        data = word.render_marked(version, word.DRAFT_MARK)
     trail.record(actor, "version.downloaded", "document_version", version.id, _label(version),
                  {"kind": "edit", "sha256": store.sha256_of(data)})
     return Download(data, _filename(version, "_edicion"), "edit")
