@@ -4,7 +4,7 @@ A context is nested dicts of strings and numbers. It is the whole truth about th
 its canonical JSON is hashed (``data_sha256``) and recorded with the generated file, and
 the renderer turns it into template variables.
 
-A controlled document's context (built for a version by ``qms.documents.word_context``;
+A controlled document's context (the documents module builds one for each version;
 ``samples.SAMPLE_DOCUMENT_CONTEXT`` is an example) holds:
 
     institution.name / .logo_sha256     logo (image or "")      qr (image)

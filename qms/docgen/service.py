@@ -3,7 +3,7 @@
 Reports: ``render_report`` (and ``render_report_versioned``) fill the report templates
 for the audit, CAPA and nonconformity modules. Controlled documents:
 ``render_controlled`` fills a document template and ``stamp_word_file`` stamps a file
-authored in Word; ``qms.documents.word`` builds their contexts and decides the marks.
+authored in Word; the documents module builds their contexts and decides the marks.
 Every render names the institution from the installed provider (``institution()``).
 """
 from __future__ import annotations

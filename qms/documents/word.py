@@ -27,7 +27,7 @@ def verification_url(code: str) -> str:
     if base:
         return f"{base.rstrip('/')}/verificar/{code}"
     try:
-        return url_for("docgen.verify", verification_code=code, _external=True)
+        return url_for("word.verify", verification_code=code, _external=True)
     except RuntimeError:
         # No request and no SERVER_NAME (a CLI run without QMS_BASE_URL).
         return f"/verificar/{code}"

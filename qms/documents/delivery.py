@@ -6,14 +6,13 @@ is written to the audit trail, and so is a download that failed verification.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-import docx
 from flask import current_app
 
-from qms.docgen import templates, uploads
-from qms.docgen.text import body_text
+from qms.docgen import templates
+from qms.docgen.text import text_of_upload
+from qms.documents import service as documents
 from qms.documents import word
 from qms.documents.access import can_edit_version, can_view_version
 from qms.errors import NotFound, PermissionDenied, ServiceError
@@ -106,24 +105,12 @@ def edit_copy(actor, version) -> Download:
     return Download(data, _filename(version, "_edicion"), "edit")
 
 
-def read_word_upload(data: bytes) -> tuple[bytes, str]:
-    """Validate an uploaded .docx and return it with its text; raise UploadRejected."""
-    uploads.validate_upload(data, current_app.config["MAX_UPLOAD_MB"], ("docx",))
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds on a damaged package
-        raise uploads.UploadRejected("El documento Word no se pudo abrir; guárdelo de nuevo en Word e intente otra vez.") from exc
-    return data, body_text(document)
-
-
 def upload_word_source(actor, version, data: bytes, expected_lock_version: int | None) -> None:
     """Make an uploaded Word file the draft's content (checked, stored, text extracted)."""
-    from qms.documents import service as documents
-
     if not can_view_version(actor, version):
         raise NotFound()
     if not can_edit_version(actor, version):
         raise PermissionDenied("Solo se puede subir un archivo Word a un borrador que usted pueda modificar.")
-    data, text = read_word_upload(data)
+    text = text_of_upload(data, current_app.config["MAX_UPLOAD_MB"])
     stored = store.put(data, templates.DOCX_TYPE)
     documents.attach_word_source(actor, version, stored.sha256, text, expected_lock_version)
