@@ -28,6 +28,14 @@ def _load_version(code: str, number: int):
     return version
 
 
+def _refuse_if_locked(version):
+    """Return a redirect back to the version when the user may not edit it, else None."""
+    if can_edit_version(current_user, version):
+        return None
+    flash(f"La versión está «{version.state_label}» y no se puede editar.", "warning")
+    return redirect(url_for("documents.version_detail", code=version.document.code, number=version.number))
+
+
 def _send(download: delivery.Download):
     return send_docx(download.data, download.filename)
 
@@ -49,9 +57,8 @@ def download(code: str, number: int):
 @permission_required(P.DOCUMENT_DRAFT)
 def edit_in_word(code: str, number: int):
     version = _load_version(code, number)
-    if not can_edit_version(current_user, version):
-        flash(f"La versión está «{version.state_label}» y no se puede editar.", "warning")
-        return redirect(url_for("documents.version_detail", code=code, number=number))
+    if (refusal := _refuse_if_locked(version)) is not None:
+        return refusal
     result = delivery.edit_copy(acting_user(), version)
     db.session.commit()
     return _send(result)
@@ -61,9 +68,8 @@ def edit_in_word(code: str, number: int):
 @permission_required(P.DOCUMENT_DRAFT)
 def upload_source(code: str, number: int):
     version = _load_version(code, number)
-    if not can_edit_version(current_user, version):
-        flash(f"La versión está «{version.state_label}» y no se puede editar.", "warning")
-        return redirect(url_for("documents.version_detail", code=code, number=number))
+    if (refusal := _refuse_if_locked(version)) is not None:
+        return refusal
     form = WordUploadForm()
     if not form.is_submitted():
         form.lock_version.data = version.lock_version
