@@ -14,6 +14,7 @@ BLUEPRINTS = (
     "qms.admin.views",
     "qms.org.views",
     "qms.documents.views",
+    "qms.documents.word_views",
     "qms.trail.views",
     "qms.docgen.views",
     "qms.search.views",

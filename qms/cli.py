@@ -156,7 +156,7 @@ def audit_log_verify():
 
 def _register_optional_commands() -> None:
     """Attach the command groups that other modules own."""
-    from qms.docgen.cli import render_command
+    from qms.documents.cli import render_command
     from qms.search.cli import search_group
     from qms.storage.cli import storage_group
 

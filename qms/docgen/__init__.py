@@ -1,6 +1,7 @@
-"""Word documents: templates, Markdown to Word, stamping, downloads and verification.
+"""The Word engine: templates, Markdown to Word, stamping, uploads; it knows no domain.
 
-``service`` holds the hooks the documents service calls (official, obsolete and draft
-copies) and ``render_report`` for the report modules; ``delivery`` hands files to
-people and takes Word files back; ``admin`` manages institution templates.
+Everything it renders comes in as plain-value contexts (``context.py``) and the
+institution from a provider the app installs (``institution.py``). ``service`` is the
+API the domain modules call (reports, controlled documents); ``admin`` and ``views``
+are the engine's own administration of the institution's templates.
 """

@@ -1,17 +1,10 @@
-"""Forms of the Word documents module."""
+"""Forms of the template administration."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
-
-
-class WordUploadForm(FlaskForm):
-    """Upload the draft's content as a Word file."""
-
-    file = FileField("Archivo Word (.docx)", validators=[FileRequired("Seleccione el archivo Word que desea subir.")])
-    lock_version = HiddenField()
 
 
 class TemplateUploadForm(FlaskForm):

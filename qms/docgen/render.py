@@ -111,8 +111,8 @@ def render_document(
 ):
     """Render a controlled-document template; return the python-docx Document.
 
-    ``context`` is what ``context.version_context`` returns; ``paper`` ("a4" or
-    "letter") resizes the pages, None keeps the template's own page setup.
+    ``context`` has the controlled-document shape ``context.py`` documents; ``paper``
+    ("a4" or "letter") resizes the pages, None keeps the template's own page setup.
     """
     template = _load(template_bytes)
     variables = plain_copy(context)
@@ -136,6 +136,11 @@ def render_plain(
     variables = plain_copy(context)
     variables["logo"] = _image(template, logo, LOGO_HEIGHT_CM)
     return _run(template, variables, time_limit)
+
+
+def from_bytes(data: bytes):
+    """Open a Word file's bytes as a python-docx Document."""
+    return docx.Document(io.BytesIO(data))
 
 
 def to_bytes(document) -> bytes:

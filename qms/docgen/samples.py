@@ -27,7 +27,7 @@ SAMPLE_MARKDOWN = {
     "registros": "Listado maestro de documentos.",
 }
 
-#: A procedure context with every field filled, as ``context.version_context`` returns it.
+#: A procedure context with every field filled, in the controlled-document shape of ``context.py``.
 SAMPLE_DOCUMENT_CONTEXT = {
     "institution": {"name": "Servicio de Ejemplo", "logo_sha256": None},
     "document": {

@@ -76,7 +76,7 @@ def stamp_controlled_parts(document, context: dict, logo: bytes | None, qr: byte
 
     Headers and footers are replaced on every page; the title and the two tables go
     where the template's locked block was (or at the top when it was removed). Every
-    value comes from ``context`` (see ``context.version_context``).
+    value comes from ``context`` (the controlled-document shape of ``context.py``).
     """
     _stamp_header_footer(document, context, logo, qr)
     body = document.element.body

@@ -19,7 +19,7 @@ from qms.extensions import db
 from qms.storage import store
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-#: Used when a document type names no template, or one that does not exist.
+#: Used when a document names no template, or one that does not exist.
 FALLBACK_TEMPLATE = "documento.docx"
 #: Report templates (filled by the audit, CAPA and nonconformity modules).
 REPORT_TEMPLATES = {
@@ -51,9 +51,9 @@ def is_known(name: str) -> bool:
     return bool(_NAME.match(name)) and (name in builtin_names() or latest(name) is not None)
 
 
-def template_for_type(doc_type) -> str:
-    """Return the template name a document type renders with."""
-    name = normalise(getattr(doc_type, "template_name", ""))
+def resolve(name: str | None) -> str:
+    """Return the template to render for ``name``: itself when known, else the fallback."""
+    name = normalise(name)
     return name if name and is_known(name) else FALLBACK_TEMPLATE
 
 

@@ -6,6 +6,7 @@ import io
 import docx
 from docx.oxml.ns import qn
 
+from qms.docgen import uploads
 from qms.docgen.stamp import CONTROL_TAG
 
 
@@ -32,3 +33,13 @@ def body_text(document) -> str:
 def extract_text(data: bytes) -> str:
     """Return the text of an (already validated) .docx file."""
     return body_text(docx.Document(io.BytesIO(data)))
+
+
+def text_of_upload(data: bytes, max_mb: int) -> str:
+    """Check an uploaded .docx and return its text; raise UploadRejected when it is refused."""
+    uploads.validate_upload(data, max_mb, ("docx",))
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds on a damaged package
+        raise uploads.UploadRejected("El documento Word no se pudo abrir; guárdelo de nuevo en Word e intente otra vez.") from exc
+    return body_text(document)

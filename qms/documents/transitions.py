@@ -106,13 +106,13 @@ def _signature_details(signature: Signature) -> dict:
 
 def _approve(actor, version: DocumentVersion, effective_date: date, details: dict) -> None:
     """Sign, generate the official copy once, and take effect now or on the chosen date."""
-    from qms.docgen import service as docgen
+    from qms.documents import word
 
     # Content and dates are set while the version is still open: once approved it is locked.
     version.effective_date = effective_date
     version.review_due = add_months(effective_date, version.document.type.review_period_months)
     signature = _sign(actor, version, "approved", details.get("comment", ""))
-    docgen.generate_official_copy(version)
+    word.generate_official_copy(version)
     version.state = "approved"
     db.session.flush()
     details.update(signature=_signature_details(signature), effective_date=effective_date.isoformat(),
@@ -124,14 +124,14 @@ def _approve(actor, version: DocumentVersion, effective_date: date, details: dic
 
 def make_effective(version: DocumentVersion, actor=None) -> None:
     """Put ``version`` in force and make the previous effective version obsolete, together."""
-    from qms.docgen import service as docgen
+    from qms.documents import word
 
     workflow.check("make_effective", version.state)
     previous = version.document.effective_version
     if previous is not None and previous is not version:
         previous.state = "obsolete"
         previous.obsolete_at = now_utc()
-        docgen.generate_obsolete_copy(previous)
+        word.generate_obsolete_copy(previous)
         db.session.flush()
         trail.record(actor, "version.make_obsolete", "document_version", previous.id, version_label(previous),
                      {"state": ["effective", "obsolete"], "superseded_by": version.number})

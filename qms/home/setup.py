@@ -25,6 +25,15 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_remove_session)
     register_error_pages(app)
     register_template_helpers(app)
+    install_institution_provider()
+
+
+def install_institution_provider() -> None:
+    """Let generated Word files name the institution without docgen knowing the org module."""
+    from qms.docgen import institution
+    from qms.org.queries import institution_for_documents
+
+    institution.set_provider(institution_for_documents)
 
 
 def _remove_session(_exc=None):

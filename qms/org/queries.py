@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 
 from qms.extensions import db
-from qms.org.models import IsoClause, Process, Region
+from qms.org.models import Institution, IsoClause, Process, Region
+from qms.storage import store
 
 
 def active_processes() -> list[Process]:
@@ -28,3 +30,26 @@ def institution_header() -> dict:
 
     inst = db.session.scalar(sa.select(Institution).order_by(Institution.id).limit(1))
     return {"name": getattr(inst, "name", "") or ""}
+
+
+def institution_for_documents() -> dict | None:
+    """The institution as generated Word files show it: name, logo bytes and logo hash.
+
+    Plain values, so the Word engine (installed with this at start-up) needs no import of
+    this module; None before the institution is set up.
+    """
+    inst = db.session.scalar(sa.select(Institution).order_by(Institution.id).limit(1))
+    if inst is None:
+        return None
+    return {"name": inst.name or "", "logo_bytes": _logo(inst.logo_sha256), "logo_sha256": inst.logo_sha256}
+
+
+def _logo(sha256: str | None) -> bytes | None:
+    """Return the logo's bytes; an unreadable logo is left out rather than stop every download."""
+    if not sha256:
+        return None
+    try:
+        return store.read(sha256)
+    except store.StorageError:
+        current_app.logger.warning("logo %s unreadable; documents are generated without it", sha256[:12])
+        return None

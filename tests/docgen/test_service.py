@@ -116,7 +116,7 @@ def test_verification_page_tells_whether_the_copy_is_in_force(client, users, mak
 
 
 def test_cli_writes_the_stored_copy(app, make_document, tmp_path):
-    from qms.docgen.cli import render_command
+    from qms.documents.cli import render_command
 
     version = make_document(state="effective").versions[0]
     out = tmp_path / "copia.docx"

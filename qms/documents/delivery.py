@@ -6,14 +6,14 @@ is written to the audit trail, and so is a download that failed verification.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-import docx
 from flask import current_app
 
-from qms.docgen import render, service, stamp, templates, uploads
-from qms.docgen.text import body_text
+from qms.docgen import templates
+from qms.docgen.text import text_of_upload
+from qms.documents import service as documents
+from qms.documents import word
 from qms.documents.access import can_edit_version, can_view_version
 from qms.errors import NotFound, PermissionDenied, ServiceError
 from qms.storage import store
@@ -67,7 +67,7 @@ def deliver(actor, version) -> Download:
     if version.state in STORED_STATES:
         download = _stored(actor, version)
     else:
-        download = Download(service.render_draft(version), _filename(version, "_borrador"), "draft")
+        download = Download(word.render_draft(version), _filename(version, "_borrador"), "draft")
     trail.record(actor, "version.downloaded", "document_version", version.id, _label(version),
                  {"kind": download.kind, "sha256": store.sha256_of(download.data)})
     return download
@@ -99,32 +99,18 @@ def edit_copy(actor, version) -> Download:
     if version.authoring_mode == "word" and version.source_sha256:
         data = store.read(version.source_sha256)
     else:
-        document = service.render_version(version)[0]
-        stamp.add_mark(document, service.DRAFT_MARK)
-        data = render.to_bytes(document)
+        data = word.render_marked(version, word.DRAFT_MARK)
     trail.record(actor, "version.downloaded", "document_version", version.id, _label(version),
                  {"kind": "edit", "sha256": store.sha256_of(data)})
     return Download(data, _filename(version, "_edicion"), "edit")
 
 
-def read_word_upload(data: bytes) -> tuple[bytes, str]:
-    """Validate an uploaded .docx and return it with its text; raise UploadRejected."""
-    uploads.validate_upload(data, current_app.config["MAX_UPLOAD_MB"], ("docx",))
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds on a damaged package
-        raise uploads.UploadRejected("El documento Word no se pudo abrir; guárdelo de nuevo en Word e intente otra vez.") from exc
-    return data, body_text(document)
-
-
 def upload_word_source(actor, version, data: bytes, expected_lock_version: int | None) -> None:
     """Make an uploaded Word file the draft's content (checked, stored, text extracted)."""
-    from qms.documents import service as documents
-
     if not can_view_version(actor, version):
         raise NotFound()
     if not can_edit_version(actor, version):
         raise PermissionDenied("Solo se puede subir un archivo Word a un borrador que usted pueda modificar.")
-    data, text = read_word_upload(data)
+    text = text_of_upload(data, current_app.config["MAX_UPLOAD_MB"])
     stored = store.put(data, templates.DOCX_TYPE)
     documents.attach_word_source(actor, version, stored.sha256, text, expected_lock_version)

@@ -17,7 +17,7 @@ from flask.cli import with_appcontext
 @with_appcontext
 def render_command(code: str, number: int | None, output: str):
     """Write a version's Word file: the stored copy if approved, else a draft render."""
-    from qms.docgen import delivery
+    from qms.documents import delivery
     from qms.documents import service as documents
     from qms.errors import ServiceError
     from qms.extensions import db

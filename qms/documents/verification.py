@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from qms.documents.models import DocumentVersion
 from qms.extensions import db
 from qms.timeutil import format_date
 
@@ -35,8 +36,6 @@ class Verdict:
 
 def find(code: str) -> Verdict | None:
     """Return the verdict for verification ``code``, or None when no copy carries it."""
-    from qms.documents.models import DocumentVersion
-
     code = (code or "").strip().upper()
     if not code or len(code) > 16:
         return None

@@ -1,0 +1,108 @@
+"""A version's Word files: download, edit in Word and upload back, and the public verification page."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from qms.core import permissions as P
+from qms.docgen.http import send_docx
+from qms.documents import delivery, verification
+from qms.documents import service as documents
+from qms.documents.access import can_edit_version, can_view_version
+from qms.documents.word_forms import WordUploadForm
+from qms.errors import ConflictError, NotFound, ServiceError
+from qms.extensions import db
+from qms.web import acting_user, login_required, permission_required, public
+
+bp = Blueprint("word", __name__)
+
+
+def _load_version(code: str, number: int):
+    """Return the version, or 404 when it does not exist or the user may not see it."""
+    try:
+        version = documents.get_version(code, number)
+    except NotFound:
+        abort(404)
+    if not can_view_version(current_user, version):
+        abort(404)
+    return version
+
+
+def _refuse_if_locked(version):
+    """Return a redirect back to the version when the user may not edit it, else None."""
+    if can_edit_version(current_user, version):
+        return None
+    flash(f"La versión está «{version.state_label}» y no se puede editar.", "warning")
+    return redirect(url_for("documents.version_detail", code=version.document.code, number=version.number))
+
+
+def _send(download: delivery.Download):
+    return send_docx(download.data, download.filename)
+
+
+@bp.route("/documentos/<code>/v/<int:number>/descargar")
+@login_required
+def download(code: str, number: int):
+    version = _load_version(code, number)
+    try:
+        result = delivery.download_version(acting_user(), version)
+    except delivery.DownloadFailed as error:
+        db.session.commit()  # keep the trail entry that records the failure
+        return render_template("errors/error.html", code=500, title="Archivo alterado", text=error.message), 500
+    db.session.commit()
+    return _send(result)
+
+
+@bp.route("/documentos/<code>/v/<int:number>/editar-en-word")
+@permission_required(P.DOCUMENT_DRAFT)
+def edit_in_word(code: str, number: int):
+    version = _load_version(code, number)
+    if (refusal := _refuse_if_locked(version)) is not None:
+        return refusal
+    result = delivery.edit_copy(acting_user(), version)
+    db.session.commit()
+    return _send(result)
+
+
+@bp.route("/documentos/<code>/v/<int:number>/subir-word", methods=["GET", "POST"])
+@permission_required(P.DOCUMENT_DRAFT)
+def upload_source(code: str, number: int):
+    version = _load_version(code, number)
+    if (refusal := _refuse_if_locked(version)) is not None:
+        return refusal
+    form = WordUploadForm()
+    if not form.is_submitted():
+        form.lock_version.data = version.lock_version
+    if form.validate_on_submit():
+        try:
+            delivery.upload_word_source(acting_user(), version, form.file.data.read(), _as_int(form.lock_version.data))
+        except ConflictError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        except ServiceError as error:
+            db.session.rollback()
+            form.file.errors = list(form.file.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash("Archivo Word recibido: ahora es el contenido de este borrador.", "success")
+            return redirect(url_for("documents.version_detail", code=code, number=number))
+    return render_template("documents/upload_source.html", version=version, document=version.document, form=form,
+                           max_mb=current_app.config["MAX_UPLOAD_MB"])
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.route("/verificar/<verification_code>")
+@public
+def verify(verification_code: str):
+    verdict = verification.find(verification_code)
+    code = verification_code[:16]
+    if verdict is None:
+        return render_template("documents/verify.html", verdict=None, code=code), 404
+    may_open = can_view_version(current_user, verdict.version)
+    return render_template("documents/verify.html", verdict=verdict, code=code.upper(), may_open=may_open)
