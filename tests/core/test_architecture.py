@@ -13,7 +13,7 @@ def _lint(root: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(root)}
     return subprocess.run(
         [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()",
-         "--config", str(ROOT / ".importlinter"), "--no-cache"],
+         str(ROOT / ".importlinter"), "--no-cache"],
         cwd=root, env=env, capture_output=True, text=True, timeout=120)
 
 
