@@ -47,6 +47,14 @@ REGISTRATIONS = (
     "qms.documents.indexing",
     "qms.records.indexing",
     "qms.audits.indexing",
+    "qms.documents.trail_objects",
+    "qms.records.trail_objects",
+    "qms.audits.trail_objects",
+    "qms.actions.trail_objects",
+    "qms.nonconformities.trail_objects",
+    "qms.org.trail_objects",
+    "qms.auth.trail_objects",
+    "qms.docgen.trail_objects",
 )
 
 
