@@ -51,6 +51,14 @@ REGISTRATIONS = (
     "qms.audits.indexing",
     "qms.actions.indexing",
     "qms.nonconformities.indexing",
+    "qms.documents.trail_objects",
+    "qms.records.trail_objects",
+    "qms.audits.trail_objects",
+    "qms.actions.trail_objects",
+    "qms.nonconformities.trail_objects",
+    "qms.org.trail_objects",
+    "qms.auth.trail_objects",
+    "qms.docgen.trail_objects",
 )
 
 
