@@ -42,8 +42,9 @@ MODEL_MODULES = (
 
 
 #: Modules that register what they contribute to the shared services: search kinds
-#: (``<module>.indexing``) and, for the trail, how to label, link and authorise their
-#: objects (``<module>.trail_objects``). The services below know no domain module; the
+#: (``<module>.indexing``), for the trail how to label, link and authorise their objects
+#: (``<module>.trail_objects``), and rows of the committee's follow-up list
+#: (``qms.nonconformities.queries``). The services below know no domain module; the
 #: app composes them here.
 REGISTRATIONS = (
     "qms.documents.indexing",
@@ -59,6 +60,7 @@ REGISTRATIONS = (
     "qms.org.trail_objects",
     "qms.auth.trail_objects",
     "qms.docgen.trail_objects",
+    "qms.nonconformities.queries",
 )
 
 

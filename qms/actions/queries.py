@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 from qms.actions.models import ACTION_SOURCES, ACTION_STATES, Action, ActionTask, Verification
 from qms.exports import xlsx_bytes
 from qms.extensions import db
+from qms.core import followup
 from qms.core.followup import ITEM_KINDS, Row, local_date  # noqa: F401  (ITEM_KINDS: the follow-up filter)
-from qms.nonconformities import queries as pnc_queries
 from qms.timeutil import format_date, today_local
 
 #: Follow-up "state" filter values.
@@ -69,7 +69,7 @@ def followup_rows(filters: FollowupFilters, today: date | None = None) -> list[R
     from qms.org.models import Process
 
     today = today or today_local()
-    rows = _action_rows(today) + pnc_queries.followup_rows(today)
+    rows = _action_rows(today) + followup.registered_rows(today)
     process_code = None
     if filters.process_id:
         process = db.session.get(Process, filters.process_id)

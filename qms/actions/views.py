@@ -96,9 +96,7 @@ def detail(action_code: str):
     action = _load(action_code)
     source_url = None
     if action.source_kind == "finding" and action.source_id:
-        from qms.audits import queries as audit_queries
-
-        source_url = audit_queries.finding_url(action.source_id)
+        source_url = url_for("audits.finding_by_id", finding_id=action.source_id)
     elif action.source_kind == "pnc" and action.source_ref:
         source_url = url_for("nonconformities.detail", pnc_code=action.source_ref)
     user = current_user
@@ -283,12 +281,3 @@ def followup_xlsx():
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-@bp.route("/mis-pendientes")
-@login_required
-def my_work():
-    """The user's CAPA, PNC and audit work (the sections ``inbox(user)`` gives the home inbox)."""
-    from qms.audits import queries as audit_queries
-    from qms.nonconformities import queries as pnc_queries
-
-    sections = queries.inbox(current_user) + pnc_queries.inbox(current_user) + audit_queries.inbox(current_user)
-    return render_template("actions/my_work.html", sections=sections)

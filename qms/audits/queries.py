@@ -44,13 +44,3 @@ def clause_trace(number: str) -> dict:
             document_ids.update(c.document_id for c in audit.criteria)
     return {"audits": audits, "items": items, "findings": findings,
             "documents": documents.documents_by_ids(document_ids)}
-
-
-def finding_url(finding_id: int) -> str | None:
-    """The page of finding ``finding_id`` (an action raised from it links back), or None."""
-    from qms.audits.models import Finding
-
-    finding = db.session.get(Finding, finding_id)
-    if finding is None:
-        return None
-    return url_for("audits.finding_detail", audit_code=finding.audit.code, finding_number=finding.number)

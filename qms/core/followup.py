@@ -1,8 +1,9 @@
 """A follow-up item: anything with an owner, a due date and an age.
 
 The committee's follow-up list (``qms/actions/queries.py``) gathers rows from actions,
-their tasks and verifications, and nonconforming outputs (``qms/nonconformities/queries.py``);
-each module builds its own rows in this one shape.
+their tasks and verifications, and from every module that registers a row provider
+(``register_rows``: nonconforming outputs in ``qms/nonconformities/queries.py``); each
+module builds its own rows in this one shape, so actions needs no import of the others.
 """
 from __future__ import annotations
 
@@ -45,3 +46,17 @@ def local_date(moment) -> date | None:
     return to_local(moment).date() if moment else None
 
 
+
+
+#: Row providers of other modules: ``provider(today) -> list[Row]``, by item kind.
+_PROVIDERS: dict[str, object] = {}
+
+
+def register_rows(kind: str, provider) -> None:
+    """Add a module's rows to the committee's follow-up list (called at import)."""
+    _PROVIDERS[kind] = provider
+
+
+def registered_rows(today: date) -> list[Row]:
+    """The rows every registered module contributes, in registration order."""
+    return [row for provider in _PROVIDERS.values() for row in provider(today)]

@@ -1,12 +1,14 @@
 """Home page and the inbox (Mis pendientes)."""
 from __future__ import annotations
 
-import importlib
-
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from qms.actions import queries as action_queries
+from qms.audits import queries as audit_queries
 from qms.documents import queries
+from qms.nonconformities import queries as pnc_queries
+from qms.records import queries as record_queries
 from qms.web import login_required, public
 
 bp = Blueprint("home", __name__)
@@ -20,22 +22,15 @@ def home():
     return redirect(url_for("auth.login"))
 
 
-#: Modules whose ``queries.inbox(user)`` adds sections to the inbox.
-INBOX_PROVIDERS = ("qms.actions.queries", "qms.nonconformities.queries", "qms.audits.queries", "qms.records.queries")
+#: Modules whose ``queries.inbox(user)`` adds sections to the inbox, in page order.
+INBOX_PROVIDERS = (action_queries, pnc_queries, audit_queries, record_queries)
+#: The quality work of "Mis pendientes de mejora": CAPA, PNC and audits.
+QUALITY_WORK = (action_queries, pnc_queries, audit_queries)
 
 
-def module_sections(user) -> list[dict]:
-    """Return the inbox sections every module contributes for ``user``."""
-    sections = []
-    for name in INBOX_PROVIDERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as missing:
-            if missing.name != name:
-                raise
-            continue
-        sections.extend(module.inbox(user))
-    return sections
+def module_sections(user, providers=INBOX_PROVIDERS) -> list[dict]:
+    """Return the inbox sections the ``providers`` contribute for ``user``."""
+    return [section for module in providers for section in module.inbox(user)]
 
 
 @bp.route("/pendientes")
@@ -43,6 +38,13 @@ def module_sections(user) -> list[dict]:
 def inbox():
     return render_template("home/inbox.html", documents=queries.inbox(current_user),
                            sections=module_sections(current_user))
+
+
+@bp.route("/acciones/mis-pendientes")
+@login_required
+def my_work():
+    """The user's CAPA, PNC and audit work (the same sections the inbox shows, alone)."""
+    return render_template("home/my_work.html", sections=module_sections(current_user, QUALITY_WORK))
 
 
 @bp.route("/salud")

@@ -8,7 +8,7 @@ from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from qms.core import permissions as P
-from qms.core.followup import Row, local_date
+from qms.core.followup import Row, local_date, register_rows
 from qms.extensions import db
 from qms.nonconformities.models import PNC_STATES, Nonconformity
 from qms.org.models import Process
@@ -50,3 +50,6 @@ def followup_rows(today: date) -> list[Row]:
                         overdue=p.state == "reported" and p.treatment_due < today,
                         owner_id=owner.id if owner else None))
     return rows
+
+
+register_rows("pnc", followup_rows)
