@@ -139,12 +139,15 @@ def docs_list(as_json):
 
 def _register_optional_commands() -> None:
     """Attach the command groups that other modules own."""
+    from qms.backup.cli import backup_command, restore_command
     from qms.docgen.cli import render_command
     from qms.search.cli import search_group
     from qms.storage.cli import storage_group
 
     docs_group.add_command(render_command, "render")
     main.add_command(audit_log_group, "audit-log")
+    main.add_command(backup_command, "backup")
+    main.add_command(restore_command, "restore")
     main.add_command(search_group, "search")
     main.add_command(storage_group, "storage")
 
