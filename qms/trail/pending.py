@@ -32,7 +32,8 @@ def add(session: Session, entry: AuditEntry, key: bytes) -> None:
     if not session.in_transaction():
         # Tie the queue to a transaction, so that a rollback is sure to discard it.
         session.begin()
-    session.info.setdefault(PENDING, []).append((entry, key))
+    owner = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(PENDING, []).append((entry, key, owner))
 
 
 def has_pending(session: Session) -> bool:
@@ -45,7 +46,7 @@ def append_pending(session: Session) -> int:
     if not queued:
         return 0
     head = _lock_head(session)
-    for entry, key in queued:
+    for entry, key, _owner in queued:
         entry.seq = head.last_seq + 1
         # Stamped under the lock, so time order and chain order are the same; microseconds
         # are kept so that the stored value hashes the same after a round trip.
@@ -95,3 +96,19 @@ def _forget_on_rollback(session: Session, transaction) -> None:
     # Reached with entries still queued only when the transaction rolled back.
     if transaction.parent is None:
         session.info.pop(PENDING, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back_savepoint(session: Session, previous_transaction) -> None:
+    """A savepoint rolled back takes the entries recorded inside it along."""
+    queued = session.info.get(PENDING)
+    if queued:
+        session.info[PENDING] = [item for item in queued if not _inside(item[2], previous_transaction)]
+
+
+def _inside(owner, transaction) -> bool:
+    while owner is not None:
+        if owner is transaction:
+            return True
+        owner = owner.parent
+    return False

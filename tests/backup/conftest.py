@@ -1,11 +1,8 @@
 """Fixtures of the backup tests: a fresh target database per test, and the PostgreSQL tools."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 
 @pytest.fixture
@@ -33,17 +30,10 @@ def fresh_database_url(database_url, tmp_path, pg_tools):
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restored' / 'qms.sqlite3'}"
         return
-    url = make_url(database_url)
-    name = f"qms_restore_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    from tests.conftest import private_database
+
+    with private_database(database_url, "qms_restore") as url:
+        yield url
 
 
 @pytest.fixture

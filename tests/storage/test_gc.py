@@ -89,7 +89,7 @@ def test_an_orphan_being_registered_again_is_left_alone(app):
     """A writer storing the same content as an old orphan refreshes it: gc keeps it, and
     the file is there when the row commits."""
     data = b"mismo contenido"
-    path = _orphan(data)
+    _orphan(data)
     store.put(data, "text/plain")  # the transaction has not committed yet
     assert gc.collect(apply=True).leftovers == []
     db.session.commit()

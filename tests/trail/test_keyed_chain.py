@@ -108,18 +108,6 @@ def test_new_entries_are_keyed_and_need_the_key(app, users):
     assert not wrong.ok and wrong.broken_at == 1 and "clave" in wrong.reason
 
 
-def test_the_trail_key_is_generated_once_outside_the_database(tmp_path, monkeypatch):
-    from qms.config import build_config
-
-    monkeypatch.delenv("QMS_TRAIL_KEY", raising=False)
-    monkeypatch.setenv("QMS_INSTANCE_PATH", str(tmp_path))
-    first, second = build_config()["TRAIL_KEY"], build_config()["TRAIL_KEY"]
-    assert first == second and len(first) == 64
-    assert (tmp_path / "trail_key").stat().st_mode & 0o077 == 0
-    monkeypatch.setenv("QMS_TRAIL_KEY", "desde-el-entorno")
-    assert build_config()["TRAIL_KEY"] == "desde-el-entorno"
-
-
 def _legacy_entries(count):
     """Insert entries the way the trail wrote them before it had a key (version 1)."""
     prev, rows = chain.GENESIS_HASH, []
@@ -285,3 +273,18 @@ def test_the_offline_check_rejects_what_is_not_an_export(tmp_path, broken):
     key_file.write_text("k")
     result = _offline(path, "--key-file", key_file)
     assert result.returncode == 1 and "inválida" in result.stderr
+
+
+def test_a_rolled_back_savepoint_takes_its_entries_along(app, users):
+    before = head_seq()
+    trail.record(users["quality"], "test.kept", "thing", 1, "se queda")
+    with pytest.raises(RuntimeError):
+        with db.session.begin_nested():
+            trail.record(users["quality"], "test.dropped", "thing", 2, "se va")
+            raise RuntimeError("falla dentro del savepoint")
+    with db.session.begin_nested():
+        trail.record(users["quality"], "test.kept", "thing", 3, "se queda")
+    db.session.commit()
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.seq > before)
+                                 .order_by(AuditEntry.seq)).all()
+    assert actions == ["test.kept", "test.kept"] and trail.verify_chain().ok
