@@ -204,13 +204,13 @@ class ChainWalker:
 
 
 def verify_entries(entries: Iterable[dict], key: bytes, checkpoints: dict[int, dict],
-                   head: tuple[int, str] | None) -> ChainReport:
+                   head: tuple[int, str] | None, entries_after_head: bool = False) -> ChainReport:
     """Walk ``entries`` (in order) and judge them against ``head`` and ``checkpoints``."""
     walker = ChainWalker(key, checkpoints)
     for entry in entries:
         if not walker.feed(entry):
             return walker.report
-    return walker.finish(head)
+    return walker.finish(head, entries_after_head)
 
 
 class CheckpointError(ValueError):

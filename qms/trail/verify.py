@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qms.extensions import db
 from qms.trail import checkpoints, rows
-from qms.trail.chain import ChainReport, ChainWalker, CheckpointError
+from qms.trail.chain import ChainReport, CheckpointError, verify_entries
 from qms.trail.keys import current_key
 
 
@@ -30,10 +30,7 @@ def verify_chain(batch_size: int = rows.BATCH, key: bytes | None = None, checkpo
         return ChainReport().fail(0, str(error))
     session = db.session()
     head, max_seq = rows.head_snapshot(session)
-    walker = ChainWalker(key, signed)
     between = session.rollback if release_between_batches else None
-    for entry in rows.entries(session, until_seq=head.seq if head else None, batch=batch_size,
-                              between_batches=between):
-        if not walker.feed(entry):
-            return walker.report
-    return walker.finish(head.pair if head else None, entries_after_head=head is not None and max_seq > head.seq)
+    entries = rows.entries(session, until_seq=head.seq if head else None, batch=batch_size, between_batches=between)
+    return verify_entries(entries, key, signed, head.pair if head else None,
+                          entries_after_head=head is not None and max_seq > head.seq)
