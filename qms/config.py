@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,24 +25,48 @@ def _env_int(name: str, default: int) -> int:
 
 
 def load_secret_key(instance_path: Path) -> str:
-    """Return the configured secret key, or one generated once into ``instance/``.
+    """Return the configured secret key, or one generated once into ``instance/``."""
+    return load_key(instance_path, "QMS_SECRET_KEY", "secret_key")
 
-    The file is created with O_EXCL so that several gunicorn workers starting at the
-    same moment agree on a single key.
+
+def load_trail_key(instance_path: Path) -> str:
+    """Return the key of the audit trail's HMAC chain (``QMS_TRAIL_KEY`` or ``instance/trail_key``).
+
+    It lives outside the database on purpose: whoever can rewrite the tables cannot
+    recompute the chain without it.
     """
-    configured = os.environ.get("QMS_SECRET_KEY")
+    return load_key(instance_path, "QMS_TRAIL_KEY", "trail_key")
+
+
+def load_key(instance_path: Path, variable: str, file_name: str) -> str:
+    """Return ``variable`` from the environment, or a key generated once into ``instance/file_name``.
+
+    The file is created with O_EXCL and mode 0600 so that several gunicorn workers
+    starting at the same moment agree on a single key and nobody else can read it.
+    """
+    configured = os.environ.get(variable)
     if configured:
         return configured
-    key_file = instance_path / "secret_key"
+    key_file = instance_path / file_name
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return key_file.read_text().strip()
+        return _read_key(key_file)
     with os.fdopen(fd, "w") as handle:
         handle.write(secrets.token_hex(32))
         handle.flush()
         os.fsync(handle.fileno())
-    return key_file.read_text().strip()
+    return _read_key(key_file)
+
+
+def _read_key(key_file: Path) -> str:
+    """Read a key file, waiting briefly for a worker that has created but not yet written it."""
+    for _attempt in range(50):
+        key = key_file.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{key_file} está vacío: bórrelo para que se genere una clave nueva")
 
 
 def build_config(overrides: dict | None = None) -> dict:
@@ -58,6 +83,8 @@ def build_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("QMS_DATABASE_URL")
         or f"sqlite:///{instance / 'qms.sqlite3'}",
         "STORAGE_PATH": os.environ.get("QMS_STORAGE_PATH") or str(instance / "storage"),
+        #: Signed checkpoints of the audit trail, kept outside the database.
+        "TRAIL_CHECKPOINT_PATH": os.environ.get("QMS_TRAIL_CHECKPOINT_PATH") or str(instance / "trail_checkpoints"),
         "INDEX_PATH": os.environ.get("QMS_INDEX_PATH") or str(instance / "index"),
         "DOCUMENT_TEMPLATES_PATH": os.environ.get("QMS_DOCUMENT_TEMPLATES_PATH")
         or str(PROJECT_ROOT / "document_templates"),
@@ -87,5 +114,7 @@ def build_config(overrides: dict | None = None) -> dict:
     config.update(overrides)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = load_secret_key(instance)
+    if "TRAIL_KEY" not in config:
+        config["TRAIL_KEY"] = load_trail_key(instance)
     config["MAX_CONTENT_LENGTH"] = (config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     return config

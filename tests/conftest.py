@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -28,15 +29,24 @@ def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
         return
-    base = make_url(os.environ["QMS_TEST_DATABASE_URL"])
-    name = f"qms_test_{uuid.uuid4().hex[:10]}"
+    with private_database(os.environ["QMS_TEST_DATABASE_URL"], "qms_test") as url:
+        yield url
+
+
+@contextmanager
+def private_database(server_url: str, prefix: str):
+    """Create a PostgreSQL database with a unique name on ``server_url``'s server; drop it after."""
+    base = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 _schema_ready: set[str] = set()

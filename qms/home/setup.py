@@ -1,6 +1,7 @@
 """Request-wide behaviour: login loading, idle timeout, security headers, filters."""
 from __future__ import annotations
 
+import logging
 import time
 
 from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -9,6 +10,8 @@ from flask_wtf.csrf import CSRFError
 
 from qms import timeutil
 from qms.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
 
 #: Seconds between two lazy runs of the scheduled tick in one process.
 TICK_INTERVAL = 60
@@ -72,7 +75,8 @@ def enforce_idle_timeout():
 
 
 def lazy_tick():
-    """Run the scheduled step (versions that become effective) at most once a minute."""
+    """Run the scheduled step at most once a minute: versions that become effective, and a
+    signed checkpoint of the trail when the last one is a day old."""
     if request.endpoint == "static" or current_app.config.get("TESTING_DISABLE_TICK"):
         return
     last = current_app.extensions.get("qms_last_tick", 0)
@@ -83,6 +87,19 @@ def lazy_tick():
 
     documents.tick()
     db.session.commit()
+    _checkpoint_lazily()
+
+
+def _checkpoint_lazily() -> None:
+    """Sign the trail's head at most daily; a failure is logged, never shown to the user."""
+    from qms.trail import checkpoints
+
+    try:
+        checkpoints.write_lazily()
+    except checkpoints.CheckpointRefused as refused:
+        log.error("trail: checkpoint refused: %s (run `qms audit-log verify`)", refused)
+    except OSError:
+        log.exception("trail: could not write the checkpoint")
 
 
 def security_headers(response):

@@ -12,6 +12,11 @@ What it reports:
 * ``altered``: a file whose SHA-256 (or size) differs from its name/row;
 * ``orphan``: a file (or leftover temporary file) under the store with no row.
 
+Missing and altered files are damage (the command exits 1). Orphans are not: a file is
+written before the transaction that registers it commits, so a crash (or a rollback at
+the wrong moment) leaves one behind; nothing refers to it. ``qms storage gc`` removes
+those older than an hour.
+
 Writers that run at the same time are not mistaken for damage: every candidate
 "missing" or "orphan" is checked again at the end, and unreferenced files younger than
 ``grace_seconds`` (a transaction that wrote its file and has not committed yet) are
@@ -57,7 +62,13 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
+        """Nothing at all to report."""
         return not self.problems
+
+    @property
+    def intact(self) -> bool:
+        """No file missing or altered. Orphans alone are harmless: see ``qms.storage.gc``."""
+        return not any(p.kind in ("missing", "altered") for p in self.problems)
 
     def by_kind(self, kind: str) -> list[Problem]:
         return [p for p in self.problems if p.kind == kind]
@@ -135,24 +146,44 @@ def _row_exists(sha256: str) -> bool:
     return found
 
 
-def check(grace_seconds: int = GRACE_SECONDS) -> CheckReport:
-    """Re-hash every stored file and return what is missing, altered or orphan."""
-    report = CheckReport()
-    root = store.root()
+def side_by_side(root: Path) -> Iterator[tuple[tuple[str, int] | None, tuple[str, Path] | None]]:
+    """Walk the rows and the well-placed files in step: yield (row, file), either may be None.
+
+    Misplaced files (bad names, leftover temporary files) are yielded last as (None, file).
+    """
     rows = _rows()
     files = _sorted_files(root, misplaced := [])
     row, item = next(rows, None), next(files, None)
-    missing, orphans = [], misplaced
     while row is not None or item is not None:
         if item is None or (row is not None and row[0] < item[0]):
-            missing.append(row[0])
+            yield row, None
             row = next(rows, None)
         elif row is None or item[0] < row[0]:
-            orphans.append(item[1])
+            yield None, item
             item = next(files, None)
         else:
-            _verify(report, row, item[1])
+            yield row, item
             row, item = next(rows, None), next(files, None)
+    for path in misplaced:
+        yield None, (path.name, path)
+
+
+def is_unreferenced(path: Path) -> bool:
+    """Whether ``path`` is, right now, not the file of any row (checked again in the database)."""
+    return not (_SHA256.match(path.name) and _row_exists(path.name) and path == store.path_for(path.name))
+
+
+def check(grace_seconds: int = GRACE_SECONDS) -> CheckReport:
+    """Re-hash every stored file and return what is missing, altered or orphan."""
+    report = CheckReport()
+    missing, orphans = [], []
+    for row, item in side_by_side(store.root()):
+        if item is None:
+            missing.append(row[0])
+        elif row is None:
+            orphans.append(item[1])
+        else:
+            _verify(report, row, item[1])
     for sha256 in missing:
         path = store.path_for(sha256)
         if path.exists():
@@ -162,7 +193,7 @@ def check(grace_seconds: int = GRACE_SECONDS) -> CheckReport:
     for path in orphans:
         if _is_recent(path, grace_seconds):
             report.recent_skipped += 1
-        elif not (_SHA256.match(path.name) and _row_exists(path.name) and path == store.path_for(path.name)):
+        elif is_unreferenced(path):
             report.problems.append(Problem("orphan", path.name if _SHA256.match(path.name) else "", str(path),
                                            "archivo sin registro en la base de datos"))
     return report

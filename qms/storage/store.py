@@ -63,11 +63,26 @@ def _write_atomically(target: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
+def _mark_in_use(target: Path) -> bool:
+    """Refresh an existing file's modification time; return False if there is none.
+
+    The file may be an orphan left by a crash, about to be registered again:
+    ``qms storage gc`` leaves recently modified files alone.
+    """
+    try:
+        os.utime(target)
+    except FileNotFoundError:
+        return False
+    except PermissionError:
+        return target.exists()
+    return True
+
+
 def put(data: bytes, content_type: str = "application/octet-stream") -> StoredFile:
     """Store ``data`` (once) and return its row; the caller's transaction commits it."""
     digest = sha256_of(data)
     target = path_for(digest)
-    if target.exists():
+    if _mark_in_use(target):
         if sha256_of(target.read_bytes()) != digest:
             raise StorageError(f"el archivo almacenado {digest[:12]} está alterado")
     else:

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from qms.db import UTCDateTime
 from qms.extensions import db
+from qms.trail.chain import GENESIS_HASH, LEGACY
 
-GENESIS_HASH = "0" * 64
+__all__ = ["GENESIS_HASH", "AuditEntry", "TrailHead", "AppendOnlyError", "CHAIN_COLUMNS", "chain_fields"]
 
 
 class AuditEntry(db.Model):
@@ -32,10 +33,41 @@ class AuditEntry(db.Model):
     #: What changed: ``{"field": [before, after]}`` or other details.
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    #: How ``entry_hash`` was computed (``qms.trail.chain``): 1 = public SHA-256 (entries
+    #: written before the trail had a key), 2 = HMAC-SHA256 with the trail key.
+    chain_version: Mapped[int] = mapped_column(sa.SmallInteger, server_default=sa.text(str(LEGACY)))
     entry_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.seq} {self.action} {self.object_type}:{self.object_id}>"
+
+
+#: The columns ``chain_fields`` reads: select these to verify without loading entities.
+CHAIN_COLUMNS = (AuditEntry.seq, AuditEntry.at, AuditEntry.user_id, AuditEntry.username, AuditEntry.action,
+                 AuditEntry.object_type, AuditEntry.object_id, AuditEntry.object_label, AuditEntry.details,
+                 AuditEntry.prev_hash, AuditEntry.chain_version, AuditEntry.entry_hash)
+
+
+def chain_fields(row) -> dict:
+    """Return what ``qms.trail.chain`` hashes and checks, from an entry or a row of ``CHAIN_COLUMNS``.
+
+    The instant is written with microseconds so that it hashes the same after a round
+    trip through the database or an export.
+    """
+    return {
+        "seq": row.seq,
+        "at": row.at.isoformat(timespec="microseconds"),
+        "user_id": row.user_id,
+        "username": row.username,
+        "action": row.action,
+        "object_type": row.object_type,
+        "object_id": row.object_id,
+        "object_label": row.object_label,
+        "details": row.details,
+        "prev_hash": row.prev_hash,
+        "chain_version": row.chain_version if row.chain_version is not None else LEGACY,
+        "entry_hash": row.entry_hash,
+    }
 
 
 class TrailHead(db.Model):

@@ -31,12 +31,18 @@ def test_environment_overrides(tmp_path, monkeypatch):
     assert config["IDLE_TIMEOUT_MINUTES"] == 45 and config["SEGREGATION_OF_DUTIES"] is False
 
 
-def test_secret_key_is_generated_once_and_shared(tmp_path, monkeypatch):
-    monkeypatch.delenv("QMS_SECRET_KEY", raising=False)
+@pytest.mark.parametrize("setting, file_name, variable", [
+    ("SECRET_KEY", "secret_key", "QMS_SECRET_KEY"),
+    ("TRAIL_KEY", "trail_key", "QMS_TRAIL_KEY"),  # the trail's HMAC key, kept outside the database
+])
+def test_keys_are_generated_once_and_shared(tmp_path, monkeypatch, setting, file_name, variable):
+    monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("QMS_INSTANCE_PATH", str(tmp_path))
-    first, second = build_config()["SECRET_KEY"], build_config()["SECRET_KEY"]
+    first, second = build_config()[setting], build_config()[setting]
     assert first == second and len(first) == 64
-    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert (tmp_path / file_name).stat().st_mode & 0o077 == 0
+    monkeypatch.setenv(variable, "desde-el-entorno")
+    assert build_config()[setting] == "desde-el-entorno"
 
 
 def _sqlite_app(tmp_path):

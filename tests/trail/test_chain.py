@@ -6,11 +6,12 @@ from qms.extensions import db
 from qms.trail import service as trail
 from qms.trail.models import AppendOnlyError, AuditEntry
 
+from .helpers import raw as _raw
+from .helpers import write_entries
+
 
 def _entries(users, count=5):
-    for i in range(count):
-        trail.record(users["quality"], "test.event", "thing", i, f"cosa {i}", {"n": i, "texto": "ñandú & <x>"})
-    db.session.commit()
+    write_entries(users["quality"], count)
 
 
 def test_chain_verifies(users):
@@ -30,13 +31,6 @@ def test_orm_refuses_updates_and_deletes(users):
     with pytest.raises(AppendOnlyError):
         db.session.flush()
     db.session.rollback()
-
-
-def _raw(sql, **params):
-    """Change the database behind the application's back, as a tamperer would."""
-    db.session.commit()  # end the session's transaction: SQLite lets one writer at a time
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(sql), params)
 
 
 def test_altered_row_is_named(users):

@@ -1,0 +1,1 @@
+"""Backup and restore of a whole instance: ``qms backup`` and ``qms restore``."""
