@@ -9,12 +9,16 @@ from flask_wtf.csrf import CSRFError
 
 from qms import timeutil
 from qms.extensions import db, login_manager
+from qms.web import BoundedIntConverter
 
 #: Seconds between two lazy runs of the scheduled tick in one process.
 TICK_INTERVAL = 60
 
 
 def init_app(app: Flask) -> None:
+    # Before any blueprint adds its rules: every <int:...> then refuses numbers the
+    # database cannot hold (404) instead of overflowing the driver (500).
+    app.url_map.converters["int"] = BoundedIntConverter
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Inicie sesión para continuar."
     login_manager.login_message_category = "info"
