@@ -4,9 +4,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
+from qms.core import durable
 from qms.extensions import db
 from qms.timeutil import system_now
 from qms.trail.models import GENESIS_HASH, AuditEntry, TrailHead
@@ -33,22 +35,24 @@ def compute_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(_canonical(entry)).hexdigest()
 
 
-def _lock_head() -> TrailHead:
-    head = db.session.scalar(sa.select(TrailHead).where(TrailHead.id == 1).with_for_update())
+def _lock_head(session) -> TrailHead:
+    head = session.scalar(sa.select(TrailHead).where(TrailHead.id == 1).with_for_update())
     if head is None:
         head = TrailHead(id=1, last_seq=0, last_hash=GENESIS_HASH)
-        db.session.add(head)
-        db.session.flush()
+        session.add(head)
+        session.flush()
     return head
 
 
-def record(actor, action: str, object_type: str, object_id, label: str = "", details: dict | None = None) -> AuditEntry:
-    """Append one entry to the chain in the current transaction.
+def record(actor, action: str, object_type: str, object_id, label: str = "", details: dict | None = None,
+           *, session=None) -> AuditEntry:
+    """Append one entry to the chain in the current transaction (or in ``session``'s).
 
     ``actor`` is a User or None (the system). ``details`` must be JSON-serialisable;
     dates are turned into ISO strings.
     """
-    head = _lock_head()
+    session = session or db.session
+    head = _lock_head(session)
     clean_details = json.loads(json.dumps(details or {}, default=str))
     entry = AuditEntry(
         seq=head.last_seq + 1,
@@ -64,11 +68,26 @@ def record(actor, action: str, object_type: str, object_id, label: str = "", det
         prev_hash=head.last_hash,
     )
     entry.entry_hash = compute_hash(entry)
-    db.session.add(entry)
+    session.add(entry)
     head.last_seq = entry.seq
     head.last_hash = entry.entry_hash
-    db.session.flush()
+    session.flush()
     return entry
+
+
+def record_outside(actor, action: str, object_type: str, object_id, label: str = "",
+                   details: dict | None = None) -> None:
+    """Append an entry that survives the caller's transaction, even when it is rolled back.
+
+    For the facts about a refusal (a wrong password, a forbidden page): the entry is
+    chained in a short transaction of its own once the caller's has ended (see
+    ``qms.core.durable``), so the chain stays one line. The actor and the details are
+    copied now, while they can still be read.
+    """
+    who = SimpleNamespace(id=getattr(actor, "id", None), username=getattr(actor, "username", "") or "")
+    clean_details = json.loads(json.dumps(details or {}, default=str))
+    durable.after_transaction(
+        lambda session: record(who, action, object_type, object_id, label, clean_details, session=session))
 
 
 def changes(before: dict, after: dict) -> dict:
