@@ -43,8 +43,10 @@ MODEL_MODULES = (
 #: Modules that register what they contribute to the shared services: search kinds
 #: (``<module>.indexing``) and, for the trail, how to label, link and authorise their
 #: objects (``<module>.trail_objects``). The services below know no domain module; the
-#: app composes them here.
+#: app composes them here. ``qms.auth.signature_check`` installs the kernel's signature
+#: password check (counted by the login throttle).
 REGISTRATIONS = (
+    "qms.auth.signature_check",
     "qms.documents.indexing",
     "qms.records.indexing",
     "qms.audits.indexing",

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from qms.core import permissions as P
-from qms.auth.models import LoginAttempt, Role, User
+from qms.auth import hashing, throttle
+from qms.auth import security_events as events
+from qms.auth.models import Role, User
+from qms.auth.signature_check import confirm_own_password
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
 from qms.timeutil import now_utc
@@ -19,7 +20,9 @@ MIN_PASSWORD_LENGTH = 10
 
 #: The same message for an unknown user and a wrong password, so neither is revealed.
 BAD_LOGIN = "Usuario o contraseña incorrectos."
-THROTTLED = "Demasiados intentos fallidos para esta cuenta. Espere unos minutos antes de volver a intentar."
+THROTTLED = "Demasiados intentos fallidos para esta cuenta. Intente nuevamente en {wait}."
+ADDRESS_THROTTLED = ("Demasiados intentos fallidos de ingreso desde su dirección de red. "
+                     "Intente nuevamente en {wait}.")
 
 
 def _require(actor, permission: str) -> None:
@@ -31,32 +34,37 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
 
 
-def _recent_failures(username: str) -> int:
-    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    return db.session.scalar(
-        sa.select(sa.func.count(LoginAttempt.id)).where(
-            LoginAttempt.username == username,
-            LoginAttempt.is_success.is_(False),
-            LoginAttempt.at >= now_utc() - window,
-        )
-    )
+def _why_refused(user: User | None) -> str:
+    if user is None:
+        return "usuario desconocido"
+    return "cuenta desactivada" if not user.is_enabled else "contraseña incorrecta"
 
 
 def authenticate(username: str, password: str, remote_addr: str = "") -> User:
     """Return the user if the credentials are right; raise ServiceError otherwise.
 
-    Throttling counts failures per account, not per address: a whole office behind one
-    IP keeps working while one account is being guessed.
+    The client address is throttled first, then the account (``qms.auth.throttle``);
+    a refused attempt does not look at the password. An unknown or disabled name is
+    hashed against a dummy, so every answer costs the same and says the same. Every
+    failure is counted and chained in the trail, and stays when the caller rolls back.
     """
     username = (username or "").strip().lower()[:60]
-    if _recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        db.session.add(LoginAttempt(username=username, remote_addr=remote_addr, is_success=False))
-        raise ServiceError(THROTTLED)
+    remote_addr = (remote_addr or "")[:64]
+    wait, message = throttle.address_wait(remote_addr), ADDRESS_THROTTLED
+    if not wait:
+        wait, message = throttle.account_wait(username), THROTTLED
+    if wait:
+        throttle.record_refused(username, remote_addr, throttle.LOGIN)
+        raise ServiceError(message.format(wait=throttle.in_words(wait)))
     user = find_user(username)
-    ok = user is not None and user.is_enabled and user.check_password(password)
-    db.session.add(LoginAttempt(username=username, remote_addr=remote_addr[:64], is_success=ok))
-    if not ok:
+    usable = user is not None and user.is_enabled
+    if not hashing.verify(user.password_hash if usable else None, password):
+        user_id = user.id if user is not None else None
+        events.refused(None, events.LOGIN_FAILED, "user", user_id, username,
+                       {"ip": remote_addr, "known": user is not None, "reason": _why_refused(user)})
+        throttle.record_failure(username, remote_addr, throttle.LOGIN, user_id=user_id)
         raise ServiceError(BAD_LOGIN)
+    throttle.record_success(username, remote_addr)
     user.last_login_at = now_utc()
     trail.record(user, "user.login", "user", user.id, user.username, {"ip": remote_addr})
     return user
@@ -74,8 +82,8 @@ def validate_password(password: str, field: str = "password") -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    if not user.check_password(current):
-        raise ServiceError("La contraseña actual no es correcta.", field="current_password")
+    """Change one's own password; the current one is counted like a signature."""
+    confirm_own_password(user, current, field="current_password", kind=throttle.PASSWORD_CHANGE)
     validate_password(new, "new_password")
     user.set_password(new)
     user.rotate_session_token()

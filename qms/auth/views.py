@@ -25,7 +25,8 @@ def login():
         try:
             user = service.authenticate(form.username.data, form.password.data, request.remote_addr or "")
         except ServiceError as error:
-            db.session.commit()  # keep the failed attempt: it counts for throttling
+            # The failure was counted and chained apart (qms.core.durable): nothing to keep here.
+            db.session.rollback()
             flash(error.message, "danger")
         else:
             db.session.commit()

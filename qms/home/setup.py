@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     # Before any blueprint adds its rules: every <int:...> then refuses numbers the
     # database cannot hold (404) instead of overflowing the driver (500).
     app.url_map.converters["int"] = BoundedIntConverter
+    trust_proxies(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Inicie sesión para continuar."
     login_manager.login_message_category = "info"
@@ -29,6 +30,20 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_remove_session)
     register_error_pages(app)
     register_template_helpers(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from the institution's own proxies, when told to.
+
+    The login throttle counts per ``request.remote_addr``; behind a reverse proxy that is
+    the proxy's address for everyone, unless ``QMS_TRUSTED_PROXIES`` says how many
+    proxies add an X-Forwarded-For entry. Never trusted by default: a client can forge it.
+    """
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _remove_session(_exc=None):
