@@ -12,6 +12,7 @@ BLUEPRINTS = (
     "qms.home.views",
     "qms.auth.views",
     "qms.admin.views",
+    "qms.admin.security_views",
     "qms.org.views",
     "qms.documents.views",
     "qms.trail.views",

@@ -87,7 +87,7 @@ def change_password(user: User, current: str, new: str) -> None:
     validate_password(new, "new_password")
     user.set_password(new)
     user.rotate_session_token()
-    trail.record(user, "user.password_changed", "user", user.id, user.username, {})
+    trail.record(user, events.PASSWORD_CHANGED, "user", user.id, user.username, {})
 
 
 def _roles_by_name(names) -> list[Role]:
@@ -147,7 +147,19 @@ def update_user(actor, user: User, *, full_name: str, email: str, position: str,
     if new_password:
         details["password"] = "cambiada"
     trail.record(actor, "user.updated", "user", user.id, user.username, details)
+    _record_security_changes(actor, user, details)
     return user
+
+
+def _record_security_changes(actor, user: User, details: dict) -> None:
+    """Chain the security side of an update on its own, so the committee's page lists it."""
+    if "password" in details:
+        trail.record(actor, events.PASSWORD_RESET, "user", user.id, user.username, {})
+    if "roles" in details:
+        trail.record(actor, events.ROLES_CHANGED, "user", user.id, user.username, {"roles": details["roles"]})
+    if "is_enabled" in details:
+        action = events.ACCOUNT_ENABLED if user.is_enabled else events.ACCOUNT_DISABLED
+        trail.record(actor, action, "user", user.id, user.username, {})
 
 
 def _snapshot(user: User) -> dict:
@@ -171,6 +183,9 @@ def update_role(actor, role: Role, *, label: str, permissions) -> Role:
     role.label = label.strip()
     role.permissions = sorted(set(permissions))
     db.session.flush()
-    trail.record(actor, "role.updated", "role", role.id, role.name,
-                 trail.changes(before, {"label": role.label, "permissions": role.permissions}))
+    details = trail.changes(before, {"label": role.label, "permissions": role.permissions})
+    trail.record(actor, "role.updated", "role", role.id, role.name, details)
+    if "permissions" in details:
+        trail.record(actor, events.ROLE_PERMISSIONS_CHANGED, "role", role.id, role.name,
+                     {"permissions": details["permissions"]})
     return role

@@ -8,6 +8,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from qms import timeutil
+from qms.auth import security_events
 from qms.extensions import db, login_manager
 from qms.web import BoundedIntConverter
 
@@ -119,6 +120,8 @@ def register_error_pages(app: Flask) -> None:
 
     def make_handler(code):
         def handler(_error):
+            if code == 403:
+                _record_refusal(security_events.FORBIDDEN)
             db.session.rollback()
             title, text = messages[code]
             return render_template("errors/error.html", code=code, title=title, text=text), code
@@ -129,13 +132,21 @@ def register_error_pages(app: Flask) -> None:
         app.register_error_handler(code, make_handler(code))
 
     @app.errorhandler(CSRFError)
-    def csrf_error(_error):
+    def csrf_error(error):
+        _record_refusal(security_events.CSRF_REJECTED, {"reason": error.description})
         db.session.rollback()
         text = (
             "El formulario expiró o no es válido (protección CSRF). Vuelva atrás, "
             "recargue la página y envíelo otra vez; su texto sigue en el formulario anterior."
         )
         return render_template("errors/error.html", code=400, title="Formulario expirado", text=text), 400
+
+
+def _record_refusal(action: str, details: dict | None = None) -> None:
+    """Chain a refused request; written once the rollback that follows has ended."""
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
+    security_events.refused(actor, action, "page", (request.endpoint or "")[:40], request.path[:200],
+                            {"method": request.method, **(details or {})})
 
 
 def register_template_helpers(app: Flask) -> None:
