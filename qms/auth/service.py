@@ -6,7 +6,7 @@ import re
 import sqlalchemy as sa
 
 from qms.core import permissions as P
-from qms.auth import hashing, throttle
+from qms.auth import hashing, password_policy, throttle
 from qms.auth import security_events as events
 from qms.auth.models import Role, User
 from qms.auth.signature_check import confirm_own_password
@@ -16,7 +16,6 @@ from qms.timeutil import now_utc
 from qms.trail import service as trail
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
-MIN_PASSWORD_LENGTH = 10
 
 #: The same message for an unknown user and a wrong password, so neither is revealed.
 BAD_LOGIN = "Usuario o contraseña incorrectos."
@@ -76,15 +75,10 @@ def logout(user: User) -> None:
     trail.record(user, "user.logout", "user", user.id, user.username, {})
 
 
-def validate_password(password: str, field: str = "password") -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres.", field=field)
-
-
 def change_password(user: User, current: str, new: str) -> None:
     """Change one's own password; the current one is counted like a signature."""
     confirm_own_password(user, current, field="current_password", kind=throttle.PASSWORD_CHANGE)
-    validate_password(new, "new_password")
+    password_policy.check(new, user.username, "new_password")
     user.set_password(new)
     user.rotate_session_token()
     trail.record(user, events.PASSWORD_CHANGED, "user", user.id, user.username, {})
@@ -99,8 +93,13 @@ def _roles_by_name(names) -> list[Role]:
 
 
 def create_user(actor, *, username: str, full_name: str, password: str, roles=(), email: str = "",
-                position: str = "", unit=None) -> User:
-    """Create a user; ``actor`` None means the command line (operator)."""
+                position: str = "", unit=None, check_policy: bool | None = None) -> User:
+    """Create a user; ``actor`` None means code run by the operator (command line, demo).
+
+    The password policy applies when a person chose the password: always for an
+    administrator, and for the command line when it says so (``check_policy``). The
+    demo's accounts keep their published passwords, checked for length only.
+    """
     if actor is not None:
         _require(actor, P.ADMIN_USERS)
     username = (username or "").strip().lower()
@@ -111,7 +110,10 @@ def create_user(actor, *, username: str, full_name: str, password: str, roles=()
         raise ServiceError("Ese nombre de usuario ya existe o existió; los nombres no se reutilizan.", field="username")
     if not (full_name or "").strip():
         raise ServiceError("El nombre completo es obligatorio.", field="full_name")
-    validate_password(password)
+    if actor is not None or check_policy:
+        password_policy.check(password, username, "new_password")
+    else:
+        password_policy.check_length(password, "new_password")
     user = User(username=username, full_name=full_name.strip(), email=(email or "").strip(),
                 position=(position or "").strip(), unit=unit, roles=_roles_by_name(roles))
     user.set_password(password)
@@ -132,12 +134,13 @@ def update_user(actor, user: User, *, full_name: str, email: str, position: str,
     role_objs = _roles_by_name(roles)
     if user.id == actor.id and not any(P.ADMIN_USERS in (r.permissions or []) for r in role_objs):
         raise ServiceError("No puede quitarse a sí mismo la administración de usuarios.", field="roles")
+    if new_password:
+        password_policy.check(new_password, user.username, "new_password")
     before = _snapshot(user)
     user.full_name, user.email, user.position = full_name.strip(), (email or "").strip(), (position or "").strip()
     user.unit = unit
     user.roles = role_objs
     if new_password:
-        validate_password(new_password, "new_password")
         user.set_password(new_password)
     if user.is_enabled and not is_enabled or new_password:
         user.rotate_session_token()
