@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -91,9 +92,16 @@ def build_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_NAME": "qms_session",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _env_bool("QMS_SECURE_COOKIES", False),
         "PREFERRED_URL_SCHEME": "https" if _env_bool("QMS_SECURE_COOKIES", False) else "http",
     }
     config.update(overrides)
+    # The session cookie lives as long as the server lets the session idle, not Flask's
+    # 31 days; the remember-me cookie is never issued (login_user without remember), and
+    # would be bounded the same way if it were.
+    idle = timedelta(minutes=config["IDLE_TIMEOUT_MINUTES"])
+    config.setdefault("PERMANENT_SESSION_LIFETIME", idle)
+    config.setdefault("REMEMBER_COOKIE_DURATION", idle)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = load_secret_key(instance)
     config["MAX_CONTENT_LENGTH"] = (config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024

@@ -31,8 +31,9 @@ def login():
         else:
             db.session.commit()
             session.clear()
-            login_user(user)
+            login_user(user)  # never remember=True: the session cookie is the only one
             session["last_seen"] = time.time()
+            session.permanent = True  # expires with the idle timeout (PERMANENT_SESSION_LIFETIME)
             return redirect(redirect_target())
     return render_template("auth/login.html", form=form)
 

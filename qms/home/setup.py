@@ -96,7 +96,18 @@ def lazy_tick():
     db.session.commit()
 
 
+#: A year of HTTPS only, once the site is served with secure cookies. No
+#: includeSubDomains: other services of the institution may share the domain.
+HSTS = "max-age=31536000"
+
+
 def security_headers(response):
+    if request.endpoint != "static":
+        # Pages show what only the signed-in user may see: never keep them in a cache
+        # (shared computers, the back button after logout). Static files stay cacheable.
+        response.headers["Cache-Control"] = "no-store"
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
