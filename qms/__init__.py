@@ -12,6 +12,7 @@ BLUEPRINTS = (
     "qms.home.views",
     "qms.auth.views",
     "qms.admin.views",
+    "qms.admin.security_views",
     "qms.org.views",
     "qms.documents.views",
     "qms.documents.word_views",
@@ -45,8 +46,10 @@ MODEL_MODULES = (
 #: (``<module>.indexing``), for the trail how to label, link and authorise their objects
 #: (``<module>.trail_objects``), and rows of the committee's follow-up list
 #: (``qms.nonconformities.queries``). The services below know no domain module; the
-#: app composes them here.
+#: app composes them here. ``qms.auth.signature_check`` installs the kernel's signature
+#: password check (counted by the login throttle).
 REGISTRATIONS = (
+    "qms.auth.signature_check",
     "qms.documents.indexing",
     "qms.records.indexing",
     "qms.audits.indexing",

@@ -88,7 +88,7 @@ def users_create(username, full_name, roles, password, position, email):
 
     try:
         user = service.create_user(None, username=username, full_name=full_name, password=password,
-                                   roles=roles, position=position, email=email)
+                                   roles=roles, position=position, email=email, check_policy=True)
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None

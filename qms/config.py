@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -92,8 +93,17 @@ def build_config(overrides: dict | None = None) -> dict:
         "IDLE_TIMEOUT_MINUTES": _env_int("QMS_IDLE_TIMEOUT_MINUTES", 30),
         "SEGREGATION_OF_DUTIES": _env_bool("QMS_SEGREGATION_OF_DUTIES", True),
         "MAX_UPLOAD_MB": _env_int("QMS_MAX_UPLOAD_MB", 20),
+        # Wrong passwords per account (logins and signatures alike); see qms.auth.throttle.
         "LOGIN_MAX_FAILURES": _env_int("QMS_LOGIN_MAX_FAILURES", 10),
         "LOGIN_FAILURE_WINDOW_MINUTES": _env_int("QMS_LOGIN_FAILURE_WINDOW_MINUTES", 15),
+        # Failed logins per client address before it is made to wait, doubling up to the cap.
+        # The address is request.remote_addr: behind a reverse proxy set QMS_TRUSTED_PROXIES.
+        "LOGIN_ADDRESS_MAX_FAILURES": _env_int("QMS_LOGIN_ADDRESS_MAX_FAILURES", 30),
+        "LOGIN_ADDRESS_WINDOW_MINUTES": _env_int("QMS_LOGIN_ADDRESS_WINDOW_MINUTES", 60),
+        "LOGIN_ADDRESS_MAX_DELAY_SECONDS": _env_int("QMS_LOGIN_ADDRESS_MAX_DELAY_SECONDS", 300),
+        #: How many reverse proxies of the institution stand in front of the app. 0 (the
+        #: default) trusts no X-Forwarded-* header: any client can send one.
+        "TRUSTED_PROXIES": _env_int("QMS_TRUSTED_PROXIES", 0),
         #: Public address printed (and QR-encoded) on every copy for verification.
         "BASE_URL": os.environ.get("QMS_BASE_URL", "http://127.0.0.1:5000"),
         "SEARCH_ENABLED": _env_bool("QMS_SEARCH_ENABLED", True),
@@ -109,9 +119,16 @@ def build_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_NAME": "qms_session",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _env_bool("QMS_SECURE_COOKIES", False),
         "PREFERRED_URL_SCHEME": "https" if _env_bool("QMS_SECURE_COOKIES", False) else "http",
     }
     config.update(overrides)
+    # The session cookie lives as long as the server lets the session idle, not Flask's
+    # 31 days; the remember-me cookie is never issued (login_user without remember), and
+    # would be bounded the same way if it were.
+    idle = timedelta(minutes=config["IDLE_TIMEOUT_MINUTES"])
+    config.setdefault("PERMANENT_SESSION_LIFETIME", idle)
+    config.setdefault("REMEMBER_COOKIE_DURATION", idle)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = load_secret_key(instance)
     if "TRAIL_KEY" not in config:

@@ -1,4 +1,5 @@
-"""Helpers shared by every blueprint: permission checks, safe redirects, pagination."""
+"""Helpers shared by every blueprint: permission checks, safe redirects, pagination,
+numbers read from URLs."""
 from __future__ import annotations
 
 import functools
@@ -7,8 +8,41 @@ from urllib.parse import urlsplit
 from flask import abort, request, url_for
 from flask_login import current_user
 from flask_login import login_required as _flask_login_required
+from werkzeug.routing import IntegerConverter
 
 from qms.extensions import db
+
+#: The largest value of the app's integer columns (ids, numbers, years): INTEGER, 32
+#: bits on PostgreSQL (SQLite holds 64, but a URL must behave the same on both). A
+#: larger number from a URL would overflow the driver (a 500) instead of finding nothing.
+MAX_DB_INT = 2**31 - 1
+#: Years a filter may name: what ``datetime.date`` accepts.
+YEARS = (1, 9999)
+
+
+def bounded_int(value, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> int | None:
+    """Return ``value`` as an int within ``low..high``, or None (absent, not a number, out of range).
+
+    Every number read from a query string or a form goes through here, so a huge one
+    is ignored like a word would be.
+    """
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):  # ValueError also for more digits than int() reads
+        return None
+    return number if low <= number <= high else None
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` that matches only numbers the database can hold; larger ones are a 404.
+
+    Installed as the app's ``int`` converter (``qms.home.setup``), so every route has it.
+    """
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_DB_INT,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=MAX_DB_INT if max is None else max,
+                         signed=signed)
 
 
 def login_required(view):
@@ -69,11 +103,12 @@ class Page:
     """A page of results from a select statement."""
 
     def __init__(self, statement, page: int, per_page: int = 25):
-        self.page = max(page, 1)
         self.per_page = per_page
         self.total = db.session.scalar(
             db.select(db.func.count()).select_from(statement.order_by(None).subquery())
         )
+        # A page past the end shows the last one: the offset then always fits the database.
+        self.page = min(max(page, 1), self.pages)
         self.items = db.session.scalars(statement.limit(per_page).offset((self.page - 1) * per_page)).unique().all()
 
     @property
@@ -90,10 +125,8 @@ class Page:
 
 
 def page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    """The ``page`` argument; 1 when absent, not a number or out of range."""
+    return bounded_int(request.args.get("page"), 1) or 1
 
 
 def acting_user():
@@ -156,9 +189,11 @@ def attempt(operation, form=None, category: str = "danger") -> Outcome:
     return Outcome(True, value)
 
 
-def int_arg(name: str) -> int | None:
-    """Return the query-string argument as an int, or None when absent or not a number."""
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
+def int_arg(name: str, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> int | None:
+    """Return the query-string argument as an int, or None when absent, not a number or out of range."""
+    return bounded_int(request.args.get(name), low, high)
+
+
+def year_arg(name: str = "year") -> int | None:
+    """Return the query-string argument as a year, or None when it is not one."""
+    return int_arg(name, *YEARS)

@@ -32,7 +32,7 @@ from qms.docgen.templates import DOCX_TYPE
 from qms.errors import ServiceError
 from qms.extensions import db
 from qms.org.models import Process
-from qms.web import acting_user, int_arg, login_required, permission_required
+from qms.web import acting_user, int_arg, login_required, permission_required, year_arg
 
 bp = Blueprint("actions", __name__, url_prefix="/acciones")
 
@@ -260,7 +260,7 @@ def _filters() -> queries.FollowupFilters:
         kind=request.args.get("kind", "") if request.args.get("kind") in queries.ITEM_KINDS else "",
         process_id=int_arg("process"), region=request.args.get("region", "")[:8],
         source=request.args.get("source", "") if request.args.get("source") in ACTION_SOURCES else "",
-        year=int_arg("year"))
+        year=year_arg())
 
 
 @bp.route("/seguimiento")

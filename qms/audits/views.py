@@ -32,7 +32,7 @@ from qms.docgen.templates import DOCX_TYPE
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
 from qms.org.models import IsoClause, Process, Region
-from qms.web import acting_user, login_required, permission_required
+from qms.web import acting_user, bounded_int, int_arg, login_required, permission_required
 
 bp = Blueprint("audits", __name__, url_prefix="/auditorias")
 
@@ -75,10 +75,10 @@ def _documents():
 @permission_required(P.AUDIT_MANAGE)
 def new():
     form = CsrfForm()
-    item = db.session.get(ProgrammeItem, request.args.get("programa_item", type=int) or 0)
+    item = db.session.get(ProgrammeItem, int_arg("programa_item") or 0)
     values = request.form if request.method == "POST" else {}
     if form.validate_on_submit():
-        ids = lambda name: [int(v) for v in request.form.getlist(name) if v.isdigit()]  # noqa: E731
+        ids = lambda name: [n for v in request.form.getlist(name) if (n := bounded_int(v, 0)) is not None]  # noqa: E731
         try:
             lead = db.session.get(User, form_int("lead_auditor_id") or 0)
             audit = service.save_audit(

@@ -5,11 +5,10 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from qms.auth import hashing
 from qms.db import UTCDateTime
 from qms.extensions import db
 from qms.timeutil import now_utc
@@ -69,11 +68,11 @@ class User(UserMixin, db.Model):
         return self.is_enabled
 
     def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = hashing.hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return bool(password) and check_password_hash(self.password_hash, password)
+        """Compare only; signing in and signing go through ``qms.auth.throttle``, which counts."""
+        return hashing.verify(self.password_hash, password)
 
     def rotate_session_token(self) -> None:
         self.session_token = secrets.token_hex(16)
@@ -92,12 +91,22 @@ class User(UserMixin, db.Model):
 
 
 class LoginAttempt(db.Model):
-    """One login attempt, kept to throttle guessing against a single account."""
+    """One password attempt, kept to throttle guessing per account and per address."""
 
     __tablename__ = "login_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The name as typed (lower case), whether or not such an account exists.
     username: Mapped[str] = mapped_column(sa.String(60), index=True)
-    remote_addr: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: ``request.remote_addr``: the client, or the proxy unless ProxyFix is configured.
+    remote_addr: Mapped[str] = mapped_column(sa.String(64), default="", index=True)
     is_success: Mapped[bool] = mapped_column(default=False)
+    #: ``login``, ``signature`` or ``password_change``: where the password was typed.
+    kind: Mapped[str] = mapped_column(sa.String(20), default="login", server_default="login")
+    #: Refused by the throttle before the password was looked at; never counts as a failure.
+    throttled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+
+    def __repr__(self) -> str:
+        outcome = "ok" if self.is_success else "throttled" if self.throttled else "failed"
+        return f"<LoginAttempt {self.kind} {self.username} {outcome}>"

@@ -2,24 +2,26 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from qms.core import permissions as P
-from qms.auth.models import LoginAttempt, Role, User
+from qms.auth import hashing, password_policy, throttle
+from qms.auth import security_events as events
+from qms.auth.models import Role, User
+from qms.auth.signature_check import confirm_own_password
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
 from qms.timeutil import now_utc
 from qms.trail import service as trail
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
-MIN_PASSWORD_LENGTH = 10
 
 #: The same message for an unknown user and a wrong password, so neither is revealed.
 BAD_LOGIN = "Usuario o contraseña incorrectos."
-THROTTLED = "Demasiados intentos fallidos para esta cuenta. Espere unos minutos antes de volver a intentar."
+THROTTLED = "Demasiados intentos fallidos para esta cuenta. Intente nuevamente en {wait}."
+ADDRESS_THROTTLED = ("Demasiados intentos fallidos de ingreso desde su dirección de red. "
+                     "Intente nuevamente en {wait}.")
 
 
 def _require(actor, permission: str) -> None:
@@ -31,32 +33,37 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
 
 
-def _recent_failures(username: str) -> int:
-    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    return db.session.scalar(
-        sa.select(sa.func.count(LoginAttempt.id)).where(
-            LoginAttempt.username == username,
-            LoginAttempt.is_success.is_(False),
-            LoginAttempt.at >= now_utc() - window,
-        )
-    )
+def _why_refused(user: User | None) -> str:
+    if user is None:
+        return "usuario desconocido"
+    return "cuenta desactivada" if not user.is_enabled else "contraseña incorrecta"
 
 
 def authenticate(username: str, password: str, remote_addr: str = "") -> User:
     """Return the user if the credentials are right; raise ServiceError otherwise.
 
-    Throttling counts failures per account, not per address: a whole office behind one
-    IP keeps working while one account is being guessed.
+    The client address is throttled first, then the account (``qms.auth.throttle``);
+    a refused attempt does not look at the password. An unknown or disabled name is
+    hashed against a dummy, so every answer costs the same and says the same. Every
+    failure is counted and chained in the trail, and stays when the caller rolls back.
     """
     username = (username or "").strip().lower()[:60]
-    if _recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        db.session.add(LoginAttempt(username=username, remote_addr=remote_addr, is_success=False))
-        raise ServiceError(THROTTLED)
+    remote_addr = (remote_addr or "")[:64]
+    wait, message = throttle.address_wait(remote_addr), ADDRESS_THROTTLED
+    if not wait:
+        wait, message = throttle.account_wait(username), THROTTLED
+    if wait:
+        throttle.record_refused(username, remote_addr, throttle.LOGIN)
+        raise ServiceError(message.format(wait=throttle.in_words(wait)))
     user = find_user(username)
-    ok = user is not None and user.is_enabled and user.check_password(password)
-    db.session.add(LoginAttempt(username=username, remote_addr=remote_addr[:64], is_success=ok))
-    if not ok:
+    usable = user is not None and user.is_enabled
+    if not hashing.verify(user.password_hash if usable else None, password):
+        user_id = user.id if user is not None else None
+        events.refused(None, events.LOGIN_FAILED, "user", user_id, username,
+                       {"ip": remote_addr, "known": user is not None, "reason": _why_refused(user)})
+        throttle.record_failure(username, remote_addr, throttle.LOGIN, user_id=user_id)
         raise ServiceError(BAD_LOGIN)
+    throttle.record_success(username, remote_addr)
     user.last_login_at = now_utc()
     trail.record(user, "user.login", "user", user.id, user.username, {"ip": remote_addr})
     return user
@@ -68,18 +75,13 @@ def logout(user: User) -> None:
     trail.record(user, "user.logout", "user", user.id, user.username, {})
 
 
-def validate_password(password: str, field: str = "password") -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres.", field=field)
-
-
 def change_password(user: User, current: str, new: str) -> None:
-    if not user.check_password(current):
-        raise ServiceError("La contraseña actual no es correcta.", field="current_password")
-    validate_password(new, "new_password")
+    """Change one's own password; the current one is counted like a signature."""
+    confirm_own_password(user, current, field="current_password", kind=throttle.PASSWORD_CHANGE)
+    password_policy.check(new, user.username, "new_password")
     user.set_password(new)
     user.rotate_session_token()
-    trail.record(user, "user.password_changed", "user", user.id, user.username, {})
+    trail.record(user, events.PASSWORD_CHANGED, "user", user.id, user.username, {})
 
 
 def _roles_by_name(names) -> list[Role]:
@@ -91,8 +93,13 @@ def _roles_by_name(names) -> list[Role]:
 
 
 def create_user(actor, *, username: str, full_name: str, password: str, roles=(), email: str = "",
-                position: str = "", unit=None) -> User:
-    """Create a user; ``actor`` None means the command line (operator)."""
+                position: str = "", unit=None, check_policy: bool | None = None) -> User:
+    """Create a user; ``actor`` None means code run by the operator (command line, demo).
+
+    The password policy applies when a person chose the password: always for an
+    administrator, and for the command line when it says so (``check_policy``). The
+    demo's accounts keep their published passwords, checked for length only.
+    """
     if actor is not None:
         _require(actor, P.ADMIN_USERS)
     username = (username or "").strip().lower()
@@ -103,7 +110,10 @@ def create_user(actor, *, username: str, full_name: str, password: str, roles=()
         raise ServiceError("Ese nombre de usuario ya existe o existió; los nombres no se reutilizan.", field="username")
     if not (full_name or "").strip():
         raise ServiceError("El nombre completo es obligatorio.", field="full_name")
-    validate_password(password)
+    if actor is not None or check_policy:
+        password_policy.check(password, username, "new_password")
+    else:
+        password_policy.check_length(password, "new_password")
     user = User(username=username, full_name=full_name.strip(), email=(email or "").strip(),
                 position=(position or "").strip(), unit=unit, roles=_roles_by_name(roles))
     user.set_password(password)
@@ -124,12 +134,13 @@ def update_user(actor, user: User, *, full_name: str, email: str, position: str,
     role_objs = _roles_by_name(roles)
     if user.id == actor.id and not any(P.ADMIN_USERS in (r.permissions or []) for r in role_objs):
         raise ServiceError("No puede quitarse a sí mismo la administración de usuarios.", field="roles")
+    if new_password:
+        password_policy.check(new_password, user.username, "new_password")
     before = _snapshot(user)
     user.full_name, user.email, user.position = full_name.strip(), (email or "").strip(), (position or "").strip()
     user.unit = unit
     user.roles = role_objs
     if new_password:
-        validate_password(new_password, "new_password")
         user.set_password(new_password)
     if user.is_enabled and not is_enabled or new_password:
         user.rotate_session_token()
@@ -139,7 +150,19 @@ def update_user(actor, user: User, *, full_name: str, email: str, position: str,
     if new_password:
         details["password"] = "cambiada"
     trail.record(actor, "user.updated", "user", user.id, user.username, details)
+    _record_security_changes(actor, user, details)
     return user
+
+
+def _record_security_changes(actor, user: User, details: dict) -> None:
+    """Chain the security side of an update on its own, so the committee's page lists it."""
+    if "password" in details:
+        trail.record(actor, events.PASSWORD_RESET, "user", user.id, user.username, {})
+    if "roles" in details:
+        trail.record(actor, events.ROLES_CHANGED, "user", user.id, user.username, {"roles": details["roles"]})
+    if "is_enabled" in details:
+        action = events.ACCOUNT_ENABLED if user.is_enabled else events.ACCOUNT_DISABLED
+        trail.record(actor, action, "user", user.id, user.username, {})
 
 
 def _snapshot(user: User) -> dict:
@@ -163,6 +186,9 @@ def update_role(actor, role: Role, *, label: str, permissions) -> Role:
     role.label = label.strip()
     role.permissions = sorted(set(permissions))
     db.session.flush()
-    trail.record(actor, "role.updated", "role", role.id, role.name,
-                 trail.changes(before, {"label": role.label, "permissions": role.permissions}))
+    details = trail.changes(before, {"label": role.label, "permissions": role.permissions})
+    trail.record(actor, "role.updated", "role", role.id, role.name, details)
+    if "permissions" in details:
+        trail.record(actor, events.ROLE_PERMISSIONS_CHANGED, "role", role.id, role.name,
+                     {"permissions": details["permissions"]})
     return role

@@ -25,13 +25,15 @@ def login():
         try:
             user = service.authenticate(form.username.data, form.password.data, request.remote_addr or "")
         except ServiceError as error:
-            db.session.commit()  # keep the failed attempt: it counts for throttling
+            # The failure was counted and chained apart (qms.core.durable): nothing to keep here.
+            db.session.rollback()
             flash(error.message, "danger")
         else:
             db.session.commit()
             session.clear()
-            login_user(user)
+            login_user(user)  # never remember=True: the session cookie is the only one
             session["last_seen"] = time.time()
+            session.permanent = True  # expires with the idle timeout (PERMANENT_SESSION_LIFETIME)
             return redirect(redirect_target())
     return render_template("auth/login.html", form=form)
 

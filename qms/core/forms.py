@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 
 from qms.errors import ServiceError
 from qms.timeutil import parse_date
-from qms.web import attempt
+from qms.web import attempt, bounded_int
 
 
 class CsrfForm(FlaskForm):
@@ -27,11 +27,8 @@ def form_date(name: str) -> date | None:
 
 
 def form_int(name: str) -> int | None:
-    """Read an integer field; None when it is empty or not a number."""
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
-        return None
+    """Read an integer field; None when it is empty, not a number or too large to store."""
+    return bounded_int(request.form.get(name))
 
 
 def uploaded():

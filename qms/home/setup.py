@@ -9,7 +9,9 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from qms import timeutil
+from qms.auth import security_events
 from qms.extensions import db, login_manager
+from qms.web import BoundedIntConverter
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,10 @@ TICK_INTERVAL = 60
 
 
 def init_app(app: Flask) -> None:
+    # Before any blueprint adds its rules: every <int:...> then refuses numbers the
+    # database cannot hold (404) instead of overflowing the driver (500).
+    app.url_map.converters["int"] = BoundedIntConverter
+    trust_proxies(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Inicie sesión para continuar."
     login_manager.login_message_category = "info"
@@ -37,6 +43,20 @@ def install_institution_provider() -> None:
     from qms.org.queries import institution_for_documents
 
     institution.set_provider(institution_for_documents)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from the institution's own proxies, when told to.
+
+    The login throttle counts per ``request.remote_addr``; behind a reverse proxy that is
+    the proxy's address for everyone, unless ``QMS_TRUSTED_PROXIES`` says how many
+    proxies add an X-Forwarded-For entry. Never trusted by default: a client can forge it.
+    """
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _remove_session(_exc=None):
@@ -102,7 +122,18 @@ def _checkpoint_lazily() -> None:
         log.exception("trail: could not write the checkpoint")
 
 
+#: A year of HTTPS only, once the site is served with secure cookies. No
+#: includeSubDomains: other services of the institution may share the domain.
+HSTS = "max-age=31536000"
+
+
 def security_headers(response):
+    if request.endpoint != "static":
+        # Pages show what only the signed-in user may see: never keep them in a cache
+        # (shared computers, the back button after logout). Static files stay cacheable.
+        response.headers["Cache-Control"] = "no-store"
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -126,6 +157,8 @@ def register_error_pages(app: Flask) -> None:
 
     def make_handler(code):
         def handler(_error):
+            if code == 403:
+                _record_refusal(security_events.FORBIDDEN)
             db.session.rollback()
             title, text = messages[code]
             return render_template("errors/error.html", code=code, title=title, text=text), code
@@ -136,13 +169,21 @@ def register_error_pages(app: Flask) -> None:
         app.register_error_handler(code, make_handler(code))
 
     @app.errorhandler(CSRFError)
-    def csrf_error(_error):
+    def csrf_error(error):
+        _record_refusal(security_events.CSRF_REJECTED, {"reason": error.description})
         db.session.rollback()
         text = (
             "El formulario expiró o no es válido (protección CSRF). Vuelva atrás, "
             "recargue la página y envíelo otra vez; su texto sigue en el formulario anterior."
         )
         return render_template("errors/error.html", code=400, title="Formulario expirado", text=text), 400
+
+
+def _record_refusal(action: str, details: dict | None = None) -> None:
+    """Chain a refused request; written once the rollback that follows has ended."""
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
+    security_events.refused(actor, action, "page", (request.endpoint or "")[:40], request.path[:200],
+                            {"method": request.method, **(details or {})})
 
 
 def register_template_helpers(app: Flask) -> None:

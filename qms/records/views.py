@@ -17,7 +17,7 @@ from qms.records import disposition_views, forms, queries, service
 from qms.records.access import can_view_record
 from qms.records.models import DISPOSITIONS, LINK_KINDS, RecordType
 from qms.storage import store
-from qms.web import Page, acting_user, form_error, options, page_arg, permission_required
+from qms.web import Page, acting_user, form_error, int_arg, options, page_arg, permission_required, year_arg
 
 bp = Blueprint("records", __name__, url_prefix="/registros")
 
@@ -34,13 +34,6 @@ def _load_record(record_id: int):
     if not can_view_record(current_user, record):
         abort(404)
     return record
-
-
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 def _processes():
@@ -72,8 +65,8 @@ def _uploaded(field) -> tuple[bytes, str]:
 
 def _filters() -> queries.RecordFilters:
     return queries.RecordFilters(
-        type_id=_int_arg("type"), process_id=_int_arg("process"), region=request.args.get("region") or None,
-        year=_int_arg("year"), retention=request.args.get("retention") or None,
+        type_id=int_arg("type"), process_id=int_arg("process"), region=request.args.get("region") or None,
+        year=year_arg(), retention=request.args.get("retention") or None,
         text=(request.args.get("q") or "").strip()[:100])
 
 

@@ -6,7 +6,9 @@ Entries are chained at commit time (``qms.trail.pending``); verification is in
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
+from qms.core import durable
 from qms.extensions import db
 from qms.trail import pending
 from qms.trail.chain import ChainReport
@@ -14,11 +16,12 @@ from qms.trail.keys import current_key
 from qms.trail.models import AuditEntry
 from qms.trail.verify import verify_chain
 
-__all__ = ["record", "changes", "verify_chain", "ChainReport"]
+__all__ = ["record", "record_outside", "changes", "verify_chain", "ChainReport"]
 
 
-def record(actor, action: str, object_type: str, object_id, label: str = "", details: dict | None = None) -> AuditEntry:
-    """Add one entry to the trail in the current transaction.
+def record(actor, action: str, object_type: str, object_id, label: str = "", details: dict | None = None,
+           *, session=None) -> AuditEntry:
+    """Add one entry to the trail in the current transaction (or in ``session``'s).
 
     ``actor`` is a User or None (the system). ``details`` must be JSON-serialisable;
     dates are turned into ISO strings. The entry takes its place in the chain (sequence,
@@ -35,8 +38,23 @@ def record(actor, action: str, object_type: str, object_id, label: str = "", det
         object_label=label[:200],
         details=clean_details,
     )
-    pending.add(db.session(), entry, current_key())
+    pending.add(session or db.session(), entry, current_key())
     return entry
+
+
+def record_outside(actor, action: str, object_type: str, object_id, label: str = "",
+                   details: dict | None = None) -> None:
+    """Append an entry that survives the caller's transaction, even when it is rolled back.
+
+    For the facts about a refusal (a wrong password, a forbidden page): the entry is
+    chained in a short transaction of its own once the caller's has ended (see
+    ``qms.core.durable``), so the chain stays one line. The actor and the details are
+    copied now, while they can still be read.
+    """
+    who = SimpleNamespace(id=getattr(actor, "id", None), username=getattr(actor, "username", "") or "")
+    clean_details = json.loads(json.dumps(details or {}, default=str))
+    durable.after_transaction(
+        lambda session: record(who, action, object_type, object_id, label, clean_details, session=session))
 
 
 def changes(before: dict, after: dict) -> dict:
