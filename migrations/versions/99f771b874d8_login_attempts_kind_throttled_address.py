@@ -5,7 +5,7 @@ throttle refused it before looking at it (never counted as a failure), and an in
 for counting failures per client address. Existing rows were logins, none refused.
 
 Revision ID: 99f771b874d8
-Revises: c4d4392a310d
+Revises: 4705eeeb1b0a
 Create Date: 2026-12-01 10:16:49.646729
 
 """
@@ -17,7 +17,7 @@ import qms.db
 
 # revision identifiers, used by Alembic.
 revision = '99f771b874d8'
-down_revision = 'c4d4392a310d'
+down_revision = '4705eeeb1b0a'
 branch_labels = None
 depends_on = None
 
