@@ -27,6 +27,7 @@ from qms.org.queries import active_processes as processes
 from qms.org.queries import regions
 from qms.storage.downloads import send_stored
 from qms.core import permissions as P
+from qms.trail import registry as objects
 from qms.auth.models import User
 from qms.docgen.templates import DOCX_TYPE
 from qms.errors import ServiceError
@@ -96,7 +97,7 @@ def detail(action_code: str):
     action = _load(action_code)
     source_url = None
     if action.source_kind == "finding" and action.source_id:
-        source_url = url_for("audits.finding_by_id", finding_id=action.source_id)
+        source_url = objects.link_to(current_user, "finding", action.source_id)
     elif action.source_kind == "pnc" and action.source_ref:
         source_url = url_for("nonconformities.detail", pnc_code=action.source_ref)
     user = current_user

@@ -217,17 +217,6 @@ def add_finding(audit_code: str):
     return run(operation, lambda message: message, url_for("audits.detail", audit_code=audit.code) + "#hallazgos")
 
 
-@bp.route("/hallazgo/<int:finding_id>")
-@login_required
-def finding_by_id(finding_id: int):
-    """A finding's permanent address by id: other modules link to it without knowing audits."""
-    finding = db.session.get(Finding, finding_id)
-    if finding is None:
-        abort(404)
-    audit = _load(finding.audit.code)
-    return redirect(url_for("audits.finding_detail", audit_code=audit.code, finding_number=finding.number))
-
-
 @bp.route("/<audit_code>/hallazgos/<int:finding_number>")
 @login_required
 def finding_detail(audit_code: str, finding_number: int):

@@ -117,6 +117,19 @@ def everyone(_user) -> bool:
     return True
 
 
+def link_to(user, object_type: str, object_id) -> str | None:
+    """The address of one object ``user`` may see, or None.
+
+    Other modules link to objects they do not know this way (an action to the finding
+    it was raised from), with the owning module's own rule deciding.
+    """
+    kind = get(object_type)
+    if kind is None or user is None:
+        return None
+    found = kind.visible_objects(user, [object_id])
+    return kind.link(next(iter(found.values()))) if found else None
+
+
 def numeric_ids(ids: Iterable[str | int]) -> list[int]:
     """Return the ids that are integers; any other string names no object."""
     return sorted({int(i) for i in ids if str(i).isdigit()})

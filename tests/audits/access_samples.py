@@ -31,7 +31,7 @@ def make_samples(users, document):
                       region_code=None, description="Error", detected_on=date(2026, 1, 5))
     db.session.flush()
     return {
-        "audit_code": audit.code, "finding_number": finding.number, "finding_id": finding.id, "item_id": item.id,
+        "audit_code": audit.code, "finding_number": finding.number, "item_id": item.id,
         "attachment_id": attachment.id, "transition": "start", "year": programme.year, "clause": "7.5.3",
         "action_code": action.code, "task_id": task.id, "evidence_id": evidence.id, "pnc_code": pnc.code,
     }

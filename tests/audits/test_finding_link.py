@@ -1,29 +1,25 @@
-"""An action raised from a finding links back to it by the finding's permanent address."""
+"""An action raised from a finding links back to it through the objects registry,
+only for readers who may open the finding."""
 from qms.extensions import db
 from tests.audits.factories import nonconformity, started_audit
 
 
-def test_the_action_page_links_to_its_finding_through_the_permalink(app, client, users, process, login):
+def test_the_action_page_links_to_its_finding_only_for_who_may_see_it(app, client, users, process, login):
     from qms.audits import service as audits
 
     audit = started_audit(users, process)
     finding, _none = nonconformity(users, audit)
-    action = audits.raise_action(users["quality"], finding, users["staff"])
+    action = audits.raise_action(users["quality"], finding, users["author"])
     db.session.commit()
+    finding_url = f"/auditorias/{audit.code}/hallazgos/{finding.number}"
 
     login("quality")
-    page = client.get(f"/acciones/{action.code}").get_data(as_text=True)
-    permalink = f"/auditorias/hallazgo/{finding.id}"
-    assert permalink in page
-    response = client.get(permalink)
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/auditorias/{audit.code}/hallazgos/{finding.number}")
+    assert finding_url in client.get(f"/acciones/{action.code}").get_data(as_text=True)
 
-
-def test_the_permalink_hides_what_the_user_may_not_see(app, client, users, process, login):
-    audit = started_audit(users, process)
-    finding, _action = nonconformity(users, audit)
-
-    login("author")
-    assert client.get(f"/auditorias/hallazgo/{finding.id}").status_code == 404
-    assert client.get("/auditorias/hallazgo/999999").status_code == 404
+    # The action's owner may open the action but not the audit: no link to a page that would be a 404.
+    owner = app.test_client()
+    login("author", target=owner)
+    page = owner.get(f"/acciones/{action.code}")
+    assert page.status_code == 200
+    assert finding_url not in page.get_data(as_text=True)
+    assert owner.get(finding_url).status_code == 404
