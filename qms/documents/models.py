@@ -113,7 +113,11 @@ class Document(db.Model):
 
 class DocumentVersion(db.Model):
     __tablename__ = "document_versions"
-    __table_args__ = (sa.UniqueConstraint("document_id", "number", name="uq_document_versions_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("document_id", "number", name="uq_document_versions_number",
+                            info={"conflict": "Otra persona inició al mismo tiempo una nueva versión de este "
+                                              "documento; revise la versión en preparación."}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id"), index=True)
@@ -234,7 +238,8 @@ class Acknowledgement(db.Model):
     """A toma de conocimiento: who read which effective version, and when."""
 
     __tablename__ = "acknowledgements"
-    __table_args__ = (sa.UniqueConstraint("version_id", "user_id", name="uq_acknowledgements_version_user"),)
+    __table_args__ = (sa.UniqueConstraint("version_id", "user_id", name="uq_acknowledgements_version_user",
+                                          info={"conflict": "Usted ya tomó conocimiento de esta versión."}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("document_versions.id"), index=True)

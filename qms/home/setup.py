@@ -6,9 +6,12 @@ import time
 from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
 from qms import timeutil
 from qms.extensions import db, login_manager
+from qms.web import conflict_for
 
 #: Seconds between two lazy runs of the scheduled tick in one process.
 TICK_INTERVAL = 60
@@ -117,6 +120,21 @@ def register_error_pages(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, make_handler(code))
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(DBAPIError)
+    def database_conflict(error):
+        """Show a lost race in a view that commits by itself as a conflict (409), not a 500.
+
+        Views that go through ``qms.web.attempt`` show it on their own page; this is for
+        the others. Any other database error propagates: a logged 500.
+        """
+        conflict = conflict_for(error)
+        if conflict is None:
+            raise error
+        db.session.rollback()
+        return render_template("errors/error.html", code=409, title="Cambio simultáneo",
+                               text=conflict.message), conflict.status_code
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
