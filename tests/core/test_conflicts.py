@@ -41,6 +41,18 @@ def test_a_declared_constraint_names_its_conflict(app, make_document):
     db.session.rollback()
 
 
+def test_one_version_in_force_per_document_is_kept_by_the_database(app, make_document):
+    from qms.documents.models import DocumentVersion
+
+    document = make_document(state="effective")
+    db.session.add(DocumentVersion(document=document, number=2, state="effective", title="t",
+                                   verification_code="SEGUNDA"))
+    with pytest.raises(ConflictError, match="entró en vigencia al mismo tiempo"):
+        with as_conflict():
+            db.session.flush()
+    db.session.rollback()
+
+
 def test_an_undeclared_violation_surfaces_unchanged(app, make_document):
     document = make_document()
     with pytest.raises(IntegrityError):
