@@ -1,6 +1,7 @@
 """Request-wide behaviour: login loading, idle timeout, security headers, filters."""
 from __future__ import annotations
 
+import logging
 import time
 
 from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -13,8 +14,7 @@ from qms import timeutil
 from qms.extensions import db, login_manager
 from qms.web import conflict_for
 
-#: Seconds between two lazy runs of the scheduled tick in one process.
-TICK_INTERVAL = 60
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -22,8 +22,9 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Inicie sesión para continuar."
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
-    app.before_request(enforce_idle_timeout)
+    # The tick first: it needs the request's session not to hold a transaction yet.
     app.before_request(lazy_tick)
+    app.before_request(enforce_idle_timeout)
     app.after_request(security_headers)
     app.teardown_appcontext(_remove_session)
     register_error_pages(app)
@@ -75,17 +76,31 @@ def enforce_idle_timeout():
 
 
 def lazy_tick():
-    """Run the scheduled step (versions that become effective) at most once a minute."""
+    """Run the scheduled step (versions that become effective) at most once a minute (a setting).
+
+    Whatever happens to the tick, the page the person asked for is served: the tick runs
+    in a session of its own (a fresh app context), commits only itself, and on failure
+    rolls back only itself and logs. It needs the request's session not to hold a
+    transaction yet (it runs before the other hooks): its own connection could otherwise
+    wait on that transaction's locks, on SQLite the write lock, held by this very thread.
+    A test that shares its session with the requests it makes may hold one; the tick
+    then waits for a later request.
+    """
     if request.endpoint == "static" or current_app.config.get("TESTING_DISABLE_TICK"):
         return
     last = current_app.extensions.get("qms_last_tick", 0)
-    if time.time() - last < TICK_INTERVAL:
+    if time.time() - last < current_app.config["TICK_INTERVAL_SECONDS"] or db.session().in_transaction():
         return
     current_app.extensions["qms_last_tick"] = time.time()
     from qms.documents import service as documents
 
-    documents.tick()
-    db.session.commit()
+    with current_app.app_context():
+        try:
+            documents.tick()
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - the next request's tick tries again
+            db.session.rollback()
+            log.exception("the scheduled tick failed; the page is served and a later request retries")
 
 
 def security_headers(response):

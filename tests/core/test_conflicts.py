@@ -1,4 +1,5 @@
-"""Lost races become clear conflicts; any other database error still surfaces."""
+"""Lost races become clear conflicts; any other database error still surfaces; the lazy tick
+never fails the page that triggered it."""
 import logging
 
 import pytest
@@ -105,3 +106,40 @@ def test_a_view_committing_by_itself_still_fails_loudly_on_a_bug(committing_view
         response = committing_views.get("/prueba/error")
     assert response.status_code == 500
     assert any(r.exc_info and isinstance(r.exc_info[1], IntegrityError) for r in caplog.records)
+
+
+@pytest.fixture
+def app_overrides():
+    return {"TICK_INTERVAL_SECONDS": 0}
+
+
+def test_a_failing_tick_is_logged_and_the_page_is_served(app, client, users, login, monkeypatch, caplog):
+    from qms.documents import service
+
+    calls = []
+
+    def broken_tick():
+        calls.append(1)
+        raise RuntimeError("la base de datos se fue")
+
+    monkeypatch.setattr(service, "tick", broken_tick)
+    db.session.commit()
+    with caplog.at_level(logging.ERROR, logger="qms.home.setup"):
+        assert login("author").status_code == 302
+        db.session.commit()
+        response = client.get("/pendientes")
+    assert response.status_code == 200 and len(calls) == 2
+    assert any("tick" in r.getMessage() for r in caplog.records)
+
+
+def test_the_tick_waits_while_the_requests_session_holds_a_transaction(app, client, users, monkeypatch):
+    from qms.documents import service
+
+    calls = []
+    monkeypatch.setattr(service, "tick", lambda: calls.append(1) or 0)
+    db.session.commit()
+    db.session.get(type(users["author"]), users["author"].id)  # a transaction is open now
+    client.get("/ingresar")
+    db.session.commit()
+    client.get("/ingresar")
+    assert len(calls) == 1
