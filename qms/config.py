@@ -107,6 +107,8 @@ def build_config(overrides: dict | None = None) -> dict:
         #: Public address printed (and QR-encoded) on every copy for verification.
         "BASE_URL": os.environ.get("QMS_BASE_URL", "http://127.0.0.1:5000"),
         "SEARCH_ENABLED": _env_bool("QMS_SEARCH_ENABLED", True),
+        #: Seconds between two lazy runs of the scheduled tick in one process (0: every request).
+        "TICK_INTERVAL_SECONDS": _env_int("QMS_TICK_INTERVAL_SECONDS", 60),
         #: Page size of generated Word files: "a4", "letter" or "" (the template's own).
         "DOCGEN_PAPER": os.environ.get("QMS_DOCGEN_PAPER", ""),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -1,11 +1,14 @@
-"""Database helpers: a UTC datetime type, SQLite pragmas and write-lock behaviour."""
+"""Database helpers: a UTC datetime type, SQLite pragmas and write-lock behaviour, and
+which failed writes mean "someone else got there first"."""
 from __future__ import annotations
 
+import re
 from datetime import timezone
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
 
@@ -61,3 +64,64 @@ def configure_sqlite(engine: Engine) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+#: The message when a row changed under an update (``version_id_col`` found another counter).
+STALE_MESSAGE = ("Otra persona modificó esto mismo mientras usted trabajaba; no se guardó nada. "
+                 "Revise el estado actual y vuelva a intentarlo.")
+#: The message when PostgreSQL gave up one of two transactions that waited on each other.
+RETRY_MESSAGE = ("Otra operación sobre lo mismo se hacía al mismo tiempo; no se guardó nada. "
+                 "Revise el estado actual y vuelva a intentarlo.")
+#: SQLSTATEs of a transaction PostgreSQL aborted because of a concurrent one:
+#: serialization_failure, deadlock_detected, lock_not_available.
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+#: Key of a constraint's or index's ``info`` holding the message its violation means.
+CONFLICT_INFO = "conflict"
+
+_SQLITE_INDEX = re.compile(r"UNIQUE constraint failed: index '([^']+)'")
+_SQLITE_COLUMNS = re.compile(r"(?:UNIQUE|PRIMARY KEY) constraint failed: (.+)$")
+
+
+def conflict_message(error: Exception, metadata: sa.MetaData) -> str | None:
+    """Return the Spanish message when ``error`` means a concurrent change won, else None.
+
+    A lost race is: an update that found the row changed (``StaleDataError``); a
+    transaction PostgreSQL aborted for a concurrent one; the violation of a unique
+    constraint or index that declares ``info={"conflict": message}`` next to its
+    definition in the model. Any other error is a bug and must surface (None).
+    """
+    if isinstance(error, StaleDataError):
+        return STALE_MESSAGE
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) in RETRY_SQLSTATES:
+        return RETRY_MESSAGE
+    if not isinstance(error, sa.exc.IntegrityError):
+        return None
+    messages = _conflict_messages(metadata)
+    return messages.get(_violated_name(original))
+
+
+def _conflict_messages(metadata: sa.MetaData) -> dict:
+    """Map each declared constraint (by name and by ``(table, columns)``) to its message."""
+    messages: dict = {}
+    for table in metadata.tables.values():
+        for item in list(table.constraints) + [i for i in table.indexes if i.unique]:
+            message = item.info.get(CONFLICT_INFO)
+            if message:
+                messages[str(item.name)] = message
+                messages[(table.name, frozenset(c.name for c in item.columns))] = message
+    return messages
+
+
+def _violated_name(original):
+    """Return the name (PostgreSQL, SQLite index) or ``(table, columns)`` (SQLite) violated."""
+    diagnostics = getattr(original, "diag", None)
+    if diagnostics is not None:
+        return diagnostics.constraint_name
+    text = str(original)
+    if match := _SQLITE_INDEX.search(text):
+        return match.group(1)
+    if match := _SQLITE_COLUMNS.search(text):
+        columns = [part.strip().split(".", 1) for part in match.group(1).split(",")]
+        return (columns[0][0], frozenset(column for _table, column in columns))
+    return None

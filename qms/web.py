@@ -3,6 +3,8 @@ numbers read from URLs."""
 from __future__ import annotations
 
 import functools
+import logging
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from flask import abort, request, url_for
@@ -11,6 +13,8 @@ from flask_login import login_required as _flask_login_required
 from werkzeug.routing import IntegerConverter
 
 from qms.extensions import db
+
+log = logging.getLogger(__name__)
 
 #: The largest value of the app's integer columns (ids, numbers, years): INTEGER, 32
 #: bits on PostgreSQL (SQLite holds 64, but a URL must behave the same on both). A
@@ -155,26 +159,70 @@ def options(pairs) -> list:
 
 
 class Outcome:
-    """The result of :func:`attempt`: ``ok`` and the service's return ``value``."""
+    """The result of :func:`attempt`: ``ok``, the service's return ``value`` or its refusal ``error``."""
 
-    def __init__(self, ok: bool, value=None):
+    def __init__(self, ok: bool, value=None, error=None):
         self.ok = ok
         self.value = value
+        self.error = error
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of the page shown again after a refusal (409 for a conflict)."""
+        return 200 if self.ok else self.error.status_code
+
+
+def conflict_for(error: Exception):
+    """Return the ``ConflictError`` a database error means, or None when it means a bug.
+
+    Services lock what they decide on, so this is the net under them: an update that
+    found its row changed, a transaction PostgreSQL aborted for a concurrent one, or the
+    violation of a constraint that declares its message (``qms.db.conflict_message``).
+    """
+    from qms.db import conflict_message
+    from qms.errors import ConflictError
+
+    message = conflict_message(error, db.metadata)
+    if message is None:
+        return None
+    log.warning("concurrent change refused as a conflict: %s", str(error).splitlines()[0])
+    return ConflictError(message)
+
+
+@contextmanager
+def as_conflict():
+    """Raise :func:`conflict_for`'s ``ConflictError`` for a lost race inside the block.
+
+    Any other database error propagates unchanged (a logged 500).
+    """
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    try:
+        yield
+    except (StaleDataError, DBAPIError) as error:
+        conflict = conflict_for(error)
+        if conflict is None:
+            raise
+        raise conflict from error
 
 
 def attempt(operation, form=None, category: str = "danger") -> Outcome:
     """Run a service call as the request's one transaction.
 
-    On success commit; when the service refuses (ServiceError), roll back and show its
-    message on the form field it names, or as a flash message, so the page can be shown
-    again with everything the user typed. A refusal for lack of permission is a 403.
+    On success commit; when the service refuses (ServiceError), or a concurrent change
+    won (:func:`as_conflict`, also at the commit), roll back and show the message on the
+    form field it names, or as a flash message, so the page can be shown again with
+    everything the user typed. A refusal for lack of permission is a 403.
     """
     from flask import flash
 
     from qms.errors import PermissionDenied, ServiceError
 
     try:
-        value = operation()
+        with as_conflict():
+            value = operation()
+            db.session.commit()
     except PermissionDenied:
         db.session.rollback()
         abort(403)
@@ -184,8 +232,7 @@ def attempt(operation, form=None, category: str = "danger") -> Outcome:
             form_error(form, error)
         else:
             flash(error.message, category)
-        return Outcome(False)
-    db.session.commit()
+        return Outcome(False, error=error)
     return Outcome(True, value)
 
 

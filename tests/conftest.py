@@ -20,6 +20,12 @@ from qms.extensions import db
 PASSWORD = "clave-de-prueba-1"
 ROLES = ("quality", "author", "reviewer", "approver", "auditor", "staff", "admin")
 
+
+def pytest_addoption(parser):
+    parser.addoption("--races", type=int, default=30,
+                     help="how many races of each kind the fault suite (tests/faults) runs")
+
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("QMS_TEST_DATABASE_URL") else [])
 
 

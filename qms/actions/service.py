@@ -27,6 +27,7 @@ from qms.actions.models import (
 from qms.actions.workflow import VERIFY_TRANSITIONS, WORKFLOW
 from qms.core.checks import choice, date_order, not_future, require, text
 from qms.core.codes import next_yearly_code
+from qms.core.locking import lock
 from qms.records.service import store_report
 from qms.core import permissions as P
 from qms.errors import PermissionDenied, ServiceError
@@ -54,6 +55,7 @@ def _touch(actor, action: Action, event: str, details: dict | None = None) -> No
 
 
 def _check_open(action: Action) -> None:
+    lock(action)
     if action.is_closed:
         raise ServiceError("La acción está cerrada y no se puede modificar; use «Enmendar» e indique el motivo.")
 
@@ -104,6 +106,7 @@ def create_action(actor, **fields) -> Action:
 def raise_for_finding(actor, finding, owner) -> Action:
     """Open the corrective action of a nonconformity finding, prefilled from it, and link it."""
     require(actor, P.FINDING_CREATE, P.CAPA_MANAGE, P.AUDIT_MANAGE)
+    lock(finding)
     if not finding.is_nonconformity:
         raise ServiceError("Solo las no conformidades requieren una acción correctiva.")
     if finding.action_id is not None:
@@ -127,6 +130,7 @@ def raise_for_finding(actor, finding, owner) -> Action:
 def raise_for_nonconformity(actor, pnc, owner) -> Action:
     """Open a corrective action for a nonconforming output whose cause is systemic."""
     require(actor, P.NC_MANAGE, P.CAPA_MANAGE)
+    lock(pnc)
     if pnc.action_id is not None:
         raise ServiceError(f"El PNC ya está vinculado a la acción {pnc.action.code}.")
     action = _create(
@@ -350,6 +354,7 @@ def _move(actor, action: Action, name: str) -> None:
 
 def apply_transition(actor, action: Action, name: str, *, evidence: str = "", performed_on: date | None = None) -> Action:
     """Take one step of the CAPA workflow, checking who may and what must be complete."""
+    lock(action)
     transition = WORKFLOW.check(name, action.state)
     if name in VERIFY_TRANSITIONS:
         _verify(actor, action, transition.name, evidence, performed_on)
@@ -437,6 +442,7 @@ def _generate_report(actor, action: Action) -> None:
 def amend(actor, action: Action, *, reason: str, **changes) -> ActionAmendment:
     """Change a closed action, with a reason; the amendment is kept and trailed."""
     require(actor, P.CAPA_MANAGE)
+    lock(action)
     if not action.is_closed:
         raise ServiceError("Solo las acciones cerradas se enmiendan; esta todavía se puede editar.")
     reason = text(reason, "El motivo de la enmienda", "reason")

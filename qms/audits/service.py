@@ -13,6 +13,7 @@ from qms import search
 from qms.audits import access
 from qms.core.checks import choice, date_order, not_future, require, text
 from qms.core.codes import next_yearly_code
+from qms.core.locking import lock
 from qms.core.reports import names
 from qms.records.service import store_report
 from qms.audits.models import (
@@ -56,6 +57,7 @@ def create_programme(actor, *, year: int, objective: str = "") -> AuditProgramme
 
 def _check_programme_draft(actor, programme: AuditProgramme) -> None:
     require(actor, P.AUDIT_MANAGE)
+    lock(programme)
     if programme.state != "draft":
         raise ServiceError("El programa ya está aprobado y no se modifica.")
 
@@ -91,6 +93,7 @@ def remove_programme_item(actor, item: ProgrammeItem) -> None:
 def approve_programme(actor, programme: AuditProgramme) -> AuditProgramme:
     """The head of service approves the committee's draft (not the person who drafted it)."""
     require(actor, P.DOCUMENT_APPROVE)
+    lock(programme)
     if programme.state != "draft":
         raise ServiceError("El programa ya está aprobado.")
     if not programme.items:
@@ -172,6 +175,7 @@ def save_audit(actor, audit: Audit | None, *, audit_type: str, title: str, objec
                planned_end: date | None, criteria=(), programme_item: ProgrammeItem | None = None) -> Audit:
     """Plan a new audit (``audit`` None) or change a planned one."""
     require(actor, P.AUDIT_MANAGE)
+    lock(audit)
     if audit is not None and audit.state != "planned":
         raise ServiceError(f"La auditoría está «{audit.state_label}»: su planificación ya no cambia.")
     audit_type = choice(audit_type, AUDIT_TYPES, "el tipo de auditoría", "audit_type")
@@ -218,6 +222,7 @@ def apply_transition(actor, audit: Audit, name: str, *, actual_start: date | Non
                      actual_end: date | None = None, summary: str | None = None,
                      conclusions: str | None = None) -> Audit:
     """Take one step of the audit workflow."""
+    lock(audit)
     transition = WORKFLOW.check(name, audit.state)
     if not access.can_perform(actor, audit):
         raise PermissionDenied("Solo el equipo auditor o el comité de calidad pueden hacerlo.")
@@ -280,6 +285,7 @@ def _generate_report(actor, audit: Audit) -> None:
 
 # -- checklist ---------------------------------------------------------------------------------
 def _check_fieldwork(actor, audit: Audit) -> None:
+    lock(audit)
     if not access.can_perform(actor, audit):
         raise PermissionDenied("Solo el equipo auditor o el comité de calidad pueden hacerlo.")
     if audit.state not in ("planned", "in_progress"):
@@ -384,6 +390,7 @@ def record_finding(actor, audit: Audit, *, kind: str, description: str, clause=N
     and for a nonconformity whose process has no owner (the committee assigns one later).
     """
     require(actor, P.FINDING_CREATE)
+    lock(audit)
     if not access.can_perform(actor, audit):
         raise PermissionDenied("Solo el equipo auditor o el comité de calidad registran hallazgos.")
     if audit.state != "in_progress":
@@ -429,6 +436,7 @@ def raise_action(actor, finding: Finding, owner):
     """Open the corrective action of a nonconformity that has none yet (owner chosen by hand)."""
     from qms.actions import service as actions
 
+    lock(finding.audit)
     if not (access.can_perform(actor, finding.audit) or actor.can(P.CAPA_MANAGE)):
         raise PermissionDenied()
     if finding.audit.state == "closed":
@@ -442,6 +450,7 @@ def attach_to_finding(actor, finding: Finding, data: bytes, filename: str, conte
     from qms.storage import store
 
     audit = finding.audit
+    lock(audit)
     if not access.can_perform(actor, audit):
         raise PermissionDenied()
     if audit.state == "closed":

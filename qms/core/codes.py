@@ -2,19 +2,21 @@
 
 ``PR-GT-01`` (documents, per type pattern), ``AUD-2026-03``, ``AC-2026-012``,
 ``PNC-2026-007`` and ``REG-2026-001`` all come from one counter table. A counter row
-is locked while a number is handed out (``SELECT … FOR UPDATE`` on PostgreSQL, the
-write lock every SQLite transaction already holds), so two requests never get the
-same code; a number once handed out is never handed out again, even when the object
-that took it is rolled back or withdrawn, and codes already taken (imported by hand)
-are skipped.
+is locked while a number is handed out (``qms.core.locking.lock``: ``SELECT … FOR
+NO KEY UPDATE`` on PostgreSQL, the write lock every SQLite transaction already holds),
+so two requests never get the same code; a number once handed out is never handed out
+again, even when the object that took it is rolled back or withdrawn, and codes
+already taken (imported by hand) are skipped.
 """
 from __future__ import annotations
 
 from typing import Callable
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from qms.core.locking import lock
 from qms.extensions import db
 
 
@@ -38,16 +40,29 @@ def next_code(key: str, render: Callable[[int], str], taken) -> str:
     ``render`` turns a number into the code; ``taken`` is the code column that must
     not already hold it.
     """
-    counter = db.session.scalar(sa.select(CodeSequence).where(CodeSequence.key == key).with_for_update())
-    if counter is None:
-        counter = CodeSequence(key=key, last_value=0)
-        db.session.add(counter)
+    counter = lock(CodeSequence, key) or _first_counter(key)
     while True:
         counter.last_value += 1
         code = render(counter.last_value)
         if db.session.scalar(sa.select(taken).where(taken == code).limit(1)) is None:
             db.session.flush()
             return code
+
+
+def _first_counter(key: str) -> CodeSequence:
+    """Create counter ``key`` and return it locked, even when another request creates it too.
+
+    With no row there is nothing to lock, so two first numbers of a prefix may both try
+    to insert it; the second insert waits for the first transaction and then fails. It
+    fails inside a savepoint, which undoes only the insert, and the row the other
+    request committed is locked instead.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(CodeSequence(key=key, last_value=0))
+    except IntegrityError:
+        pass
+    return lock(CodeSequence, key)
 
 
 def next_yearly_code(prefix: str, year: int, taken, *, width: int = 3, key: str | None = None) -> str:

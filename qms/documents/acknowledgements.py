@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from qms.auth.models import User, user_roles
-from qms.documents.common import version_label
+from qms.documents.common import lock_document_version, version_label
 from qms.documents.models import Acknowledgement, DistributionEntry, Document, DocumentVersion
 from qms.errors import ServiceError
 from qms.extensions import db
@@ -34,6 +34,7 @@ def has_acknowledged(user, version: DocumentVersion) -> bool:
 
 def acknowledge(actor, version: DocumentVersion) -> Acknowledgement:
     """Record that ``actor`` read the effective ``version`` (once)."""
+    lock_document_version(version)  # still in force, and not acknowledged by a second click meanwhile
     if version.state != "effective":
         raise ServiceError("Solo se toma conocimiento de la versión vigente.")
     if has_acknowledged(actor, version):

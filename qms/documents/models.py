@@ -113,7 +113,16 @@ class Document(db.Model):
 
 class DocumentVersion(db.Model):
     __tablename__ = "document_versions"
-    __table_args__ = (sa.UniqueConstraint("document_id", "number", name="uq_document_versions_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("document_id", "number", name="uq_document_versions_number",
+                            info={"conflict": "Otra persona inició al mismo tiempo una nueva versión de este "
+                                              "documento; revise la versión en preparación."}),
+        # At most one version in force per document, whatever the code above does.
+        sa.Index("uq_document_versions_one_effective", "document_id", unique=True,
+                 postgresql_where=sa.text("state = 'effective'"), sqlite_where=sa.text("state = 'effective'"),
+                 info={"conflict": "Otra versión de este documento entró en vigencia al mismo tiempo; "
+                                   "revise su estado actual."}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id"), index=True)
@@ -189,6 +198,13 @@ class Signature(db.Model):
     """An electronic signature: who signed what content, meaning what, and when."""
 
     __tablename__ = "signatures"
+    __table_args__ = (
+        # A version is approved once (a version sent back is signed «returned», not «approved»;
+        # authors and reviewers may sign again after a return, so only approval is unique).
+        sa.Index("uq_signatures_one_approval", "version_id", unique=True,
+                 postgresql_where=sa.text("meaning = 'approved'"), sqlite_where=sa.text("meaning = 'approved'"),
+                 info={"conflict": "Otra persona aprobó esta versión al mismo tiempo; revise su estado actual."}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("document_versions.id"), index=True)
@@ -234,7 +250,8 @@ class Acknowledgement(db.Model):
     """A toma de conocimiento: who read which effective version, and when."""
 
     __tablename__ = "acknowledgements"
-    __table_args__ = (sa.UniqueConstraint("version_id", "user_id", name="uq_acknowledgements_version_user"),)
+    __table_args__ = (sa.UniqueConstraint("version_id", "user_id", name="uq_acknowledgements_version_user",
+                                          info={"conflict": "Usted ya tomó conocimiento de esta versión."}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("document_versions.id"), index=True)

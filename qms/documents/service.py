@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from qms import search
 from qms.core import permissions as P
 from qms.documents import numbering
-from qms.documents.common import SEARCH_KIND, require, version_label
+from qms.documents.common import SEARCH_KIND, lock_document, lock_document_version, require, version_label
 from qms.documents.content import clean_sections
 from qms.documents.models import (
     EDITABLE_STATES,
@@ -98,6 +98,7 @@ def _content_snapshot(version: DocumentVersion) -> dict:
 
 def _check_editable(actor, version: DocumentVersion, expected_lock_version: int | None) -> None:
     require(actor, P.DOCUMENT_DRAFT)
+    lock_document_version(version)  # the state and counter checked below are the committed ones
     if version.state not in EDITABLE_STATES:
         raise ServiceError(
             f"La versión está «{version.state_label}» y ya no se puede editar."
@@ -173,6 +174,7 @@ def open_version(document: Document) -> DocumentVersion | None:
 def start_revision(actor, document: Document) -> DocumentVersion:
     """Start the next version as a copy of the effective content (or the latest version)."""
     require(actor, P.DOCUMENT_DRAFT)
+    lock_document(document)  # the versions below are all that exist: none starts meanwhile
     pending = open_version(document) or next((v for v in document.versions if v.state == "approved"), None)
     if pending is not None:
         raise ServiceError(
@@ -201,6 +203,7 @@ def start_revision(actor, document: Document) -> DocumentVersion:
 def update_document(actor, document: Document, *, owner, regions) -> Document:
     """Change the document's owner and regional scope (its code never changes)."""
     require(actor, P.DOCUMENT_MANAGE)
+    lock_document(document)
     before = {"owner": document.owner_id, "regions": sorted(r.code for r in document.regions)}
     document.owner_id = owner.id if owner else None
     document.regions = list(regions)
@@ -216,6 +219,7 @@ def update_document(actor, document: Document, *, owner, regions) -> Document:
 def set_distribution(actor, document: Document, *, roles=(), units=()) -> Document:
     """Replace the list of roles and units that must acknowledge the effective version."""
     require(actor, P.DOCUMENT_MANAGE)
+    lock_document(document)  # replaces the entries as committed, not as read earlier
     before = sorted(e.label for e in document.distribution)
     document.distribution = [DistributionEntry(role=r) for r in roles] + [DistributionEntry(unit=u) for u in units]
     db.session.flush()

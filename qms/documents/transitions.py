@@ -10,9 +10,10 @@ from qms import search
 from qms.core import signing
 from qms.core.workflow import Transition
 from qms.documents import workflow
-from qms.documents.common import SEARCH_KIND, require, version_label
+from qms.core.locking import for_update
+from qms.documents.common import SEARCH_KIND, lock_document, lock_document_version, require, version_label
 from qms.documents.content import content_sha256
-from qms.documents.models import DocumentVersion, Signature
+from qms.documents.models import Document, DocumentVersion, Signature
 from qms.errors import ConflictError, ServiceError
 from qms.extensions import db
 from qms.timeutil import add_months, now_utc, today_local
@@ -64,6 +65,8 @@ def apply_transition(actor, version: DocumentVersion, name: str, *, password: st
         raise ServiceError("Acción desconocida.")
     transition = workflow.TRANSITIONS[name]
     require(actor, transition.permission)
+    # Every check below reads the committed version: a second click waits for the first.
+    lock_document_version(version)
     if expected_lock_version is not None and version.lock_version != expected_lock_version:
         raise ConflictError("La versión cambió desde que abrió la página; revísela antes de continuar.")
     try:
@@ -126,6 +129,7 @@ def make_effective(version: DocumentVersion, actor=None) -> None:
     """Put ``version`` in force and make the previous effective version obsolete, together."""
     from qms.documents import word
 
+    lock_document(version.document)  # held already by the callers; the versions are current
     workflow.check("make_effective", version.state)
     previous = version.document.effective_version
     if previous is not None and previous is not version:
@@ -145,13 +149,22 @@ def make_effective(version: DocumentVersion, actor=None) -> None:
 
 
 def tick(today: date | None = None) -> int:
-    """Make effective every approved version whose date has come; return how many."""
+    """Make effective every approved version whose date has come; return how many.
+
+    Several workers may tick at once. Each locks the documents with a due version,
+    skipping those another transaction holds (that one is changing them, or ticking
+    them), and re-checks each version once locked: a worker that ran just before may
+    already have made it effective.
+    """
     today = today or today_local()
-    due = db.session.scalars(
-        sa.select(DocumentVersion)
-        .where(DocumentVersion.state == "approved", DocumentVersion.effective_date <= today)
-        .order_by(DocumentVersion.effective_date, DocumentVersion.id)
-    ).all()
-    for version in due:
-        make_effective(version)
-    return len(due)
+    due = (DocumentVersion.state == "approved", DocumentVersion.effective_date <= today)
+    documents = db.session.scalars(for_update(
+        sa.select(Document).join(DocumentVersion, DocumentVersion.document_id == Document.id).where(*due)
+        .order_by(DocumentVersion.effective_date, Document.id), Document, skip_locked=True)).unique().all()
+    count = 0
+    for document in documents:
+        for version in list(lock_document(document).versions):
+            if version.state == "approved" and version.effective_date <= today:
+                make_effective(version)
+                count += 1
+    return count

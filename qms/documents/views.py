@@ -15,7 +15,7 @@ from qms.extensions import db
 from qms.org.models import Process, Region
 from qms.records import queries as records
 from qms.records.service import record_types_for_choice
-from qms.web import Page, acting_user, attempt, form_error, int_arg, login_required, options, page_arg, permission_required
+from qms.web import Page, acting_user, as_conflict, attempt, form_error, int_arg, login_required, options, page_arg, permission_required
 
 bp = Blueprint("documents", __name__, url_prefix="/documentos")
 
@@ -149,12 +149,14 @@ def edit(code: str, number: int):
             previews = {key: to_html(text) for key, text in typed.items()}
         else:
             try:
-                service.save_draft(
-                    acting_user(), version, title=form.title.data, sections=typed,
-                    change_description=form.change_description.data,
-                    references=db.session.scalars(sa.select(Document).where(Document.id.in_(form.references.data or []))).all(),
-                    record_types=records.record_types_by_ids(form.record_types.data),
-                    expected_lock_version=_as_int(form.lock_version.data))
+                with as_conflict():
+                    service.save_draft(
+                        acting_user(), version, title=form.title.data, sections=typed,
+                        change_description=form.change_description.data,
+                        references=db.session.scalars(sa.select(Document).where(Document.id.in_(form.references.data or []))).all(),
+                        record_types=records.record_types_by_ids(form.record_types.data),
+                        expected_lock_version=_as_int(form.lock_version.data))
+                    db.session.commit()
             except ConflictError as error:
                 db.session.rollback()
                 flash(error.message, "danger")
@@ -165,13 +167,12 @@ def edit(code: str, number: int):
                 db.session.rollback()
                 form_error(form, error)
             else:
-                db.session.commit()
                 flash("Borrador guardado.", "success")
                 return redirect(url_for("documents.edit", code=code, number=number))
     return render_template("documents/edit.html", document=version.document, version=version, form=form,
                            schema=schema, previews=previews, conflict=conflict,
                            conflict_html={s["key"]: to_html((version.sections or {}).get(s["key"], "")) for s in schema}
-                           if conflict else None)
+                           if conflict else None), 409 if conflict else 200
 
 
 def _as_int(value) -> int | None:
@@ -190,6 +191,7 @@ def transition(code: str, number: int, name: str):
     if not current_user.can(workflow.TRANSITIONS[name].permission):
         abort(403)
     form = TransitionForm(prefix=name)
+    status = 400
     if form.validate_on_submit():
         outcome = attempt(lambda: service.apply_transition(
             acting_user(), version, name, password=form.password.data, comment=form.comment.data,
@@ -197,9 +199,10 @@ def transition(code: str, number: int, name: str):
         if outcome.ok:
             flash(f"{workflow.TRANSITIONS[name].label}: hecho. La versión está «{version.state_label}».", "success")
             return redirect(url_for("documents.version_detail", code=code, number=number))
+        status = outcome.status
     else:
         flash("Revise los datos de la acción.", "danger")
-    return _render_version(version, {name: form}, status=400)
+    return _render_version(version, {name: form}, status=status)
 
 
 @bp.route("/<code>/revision", methods=["POST"])

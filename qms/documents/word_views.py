@@ -12,7 +12,7 @@ from qms.documents.access import can_edit_version, can_view_version
 from qms.documents.word_forms import WordUploadForm
 from qms.errors import ConflictError, NotFound, ServiceError
 from qms.extensions import db
-from qms.web import acting_user, login_required, permission_required, public
+from qms.web import acting_user, as_conflict, login_required, permission_required, public
 
 bp = Blueprint("word", __name__)
 
@@ -75,7 +75,10 @@ def upload_source(code: str, number: int):
         form.lock_version.data = version.lock_version
     if form.validate_on_submit():
         try:
-            delivery.upload_word_source(acting_user(), version, form.file.data.read(), _as_int(form.lock_version.data))
+            with as_conflict():
+                delivery.upload_word_source(acting_user(), version, form.file.data.read(),
+                                            _as_int(form.lock_version.data))
+                db.session.commit()
         except ConflictError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -83,7 +86,6 @@ def upload_source(code: str, number: int):
             db.session.rollback()
             form.file.errors = list(form.file.errors) + [error.message]
         else:
-            db.session.commit()
             flash("Archivo Word recibido: ahora es el contenido de este borrador.", "success")
             return redirect(url_for("documents.version_detail", code=code, number=number))
     return render_template("documents/upload_source.html", version=version, document=version.document, form=form,

@@ -7,16 +7,15 @@ import time
 from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
 from qms import timeutil
 from qms.auth import security_events
 from qms.extensions import db, login_manager
-from qms.web import BoundedIntConverter
+from qms.web import BoundedIntConverter, conflict_for
 
 log = logging.getLogger(__name__)
-
-#: Seconds between two lazy runs of the scheduled tick in one process.
-TICK_INTERVAL = 60
 
 
 def init_app(app: Flask) -> None:
@@ -28,8 +27,9 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Inicie sesión para continuar."
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
-    app.before_request(enforce_idle_timeout)
+    # The tick first: it needs the request's session not to hold a transaction yet.
     app.before_request(lazy_tick)
+    app.before_request(enforce_idle_timeout)
     app.after_request(security_headers)
     app.teardown_appcontext(_remove_session)
     register_error_pages(app)
@@ -95,19 +95,33 @@ def enforce_idle_timeout():
 
 
 def lazy_tick():
-    """Run the scheduled step at most once a minute: versions that become effective, and a
-    signed checkpoint of the trail when the last one is a day old."""
+    """Run the scheduled step at most once a minute (a setting): versions that become
+    effective, and a signed checkpoint of the trail when the last one is a day old.
+
+    Whatever happens to the tick, the page the person asked for is served: the tick runs
+    in a session of its own (a fresh app context), commits only itself, and on failure
+    rolls back only itself and logs. It needs the request's session not to hold a
+    transaction yet (it runs before the other hooks): its own connection could otherwise
+    wait on that transaction's locks, on SQLite the write lock, held by this very thread.
+    A test that shares its session with the requests it makes may hold one; the tick
+    then waits for a later request.
+    """
     if request.endpoint == "static" or current_app.config.get("TESTING_DISABLE_TICK"):
         return
     last = current_app.extensions.get("qms_last_tick", 0)
-    if time.time() - last < TICK_INTERVAL:
+    if time.time() - last < current_app.config["TICK_INTERVAL_SECONDS"] or db.session().in_transaction():
         return
     current_app.extensions["qms_last_tick"] = time.time()
     from qms.documents import service as documents
 
-    documents.tick()
-    db.session.commit()
-    _checkpoint_lazily()
+    with current_app.app_context():
+        try:
+            documents.tick()
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - the next request's tick tries again
+            db.session.rollback()
+            log.exception("the scheduled tick failed; the page is served and a later request retries")
+        _checkpoint_lazily()
 
 
 def _checkpoint_lazily() -> None:
@@ -167,6 +181,21 @@ def register_error_pages(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, make_handler(code))
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(DBAPIError)
+    def database_conflict(error):
+        """Show a lost race in a view that commits by itself as a conflict (409), not a 500.
+
+        Views that go through ``qms.web.attempt`` show it on their own page; this is for
+        the others. Any other database error propagates: a logged 500.
+        """
+        conflict = conflict_for(error)
+        if conflict is None:
+            raise error
+        db.session.rollback()
+        return render_template("errors/error.html", code=409, title="Cambio simultáneo",
+                               text=conflict.message), conflict.status_code
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

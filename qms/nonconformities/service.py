@@ -13,6 +13,7 @@ from flask import current_app
 from qms import search
 from qms.core.checks import choice, date_order, not_future, require, text
 from qms.core.codes import next_yearly_code
+from qms.core.locking import lock
 from qms.records.service import store_report
 from qms.core import permissions as P
 from qms.errors import ServiceError
@@ -71,6 +72,7 @@ def _move(actor, pnc: Nonconformity, name: str, details: dict) -> None:
 def treat(actor, pnc: Nonconformity, *, treatment: str, disposition: str, authorised_by,
           treated_on: date | None) -> Nonconformity:
     require(actor, P.NC_MANAGE)
+    lock(pnc)
     _check_state(pnc, "treat")
     treatment = choice(treatment, TREATMENTS, "el tratamiento", "treatment")
     disposition = text(disposition, "La disposición (qué se hizo con la salida)", "disposition")
@@ -92,6 +94,7 @@ def reverify(actor, pnc: Nonconformity, *, conforming: bool, notes: str, on: dat
              closure_notes: str = "") -> Nonconformity:
     """Re-verify the output after its treatment: conforming closes it, otherwise it goes back."""
     require(actor, P.NC_MANAGE)
+    lock(pnc)
     name = "reverify_ok" if conforming else "reverify_fail"
     _check_state(pnc, name)
     notes = text(notes, "El resultado de la re-verificación", "notes")

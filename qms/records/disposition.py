@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from qms import search
 from qms.core import permissions as P
 from qms.core import signing
+from qms.core.locking import lock
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.records import certificate
@@ -81,6 +82,8 @@ def pending_record_ids() -> set[int]:
 
 
 def _check_disposable(record: Record, today: date, ignore_batch: DispositionBatch | None = None) -> None:
+    lock(record)
+    lock(record.type)
     if record.state != "active":
         raise ServiceError(f"El registro {record.code} ya está «{record.state_label}».")
     if record.is_on_legal_hold:
@@ -125,6 +128,7 @@ def propose_batch(actor, records, comment: str = "") -> DispositionBatch:
 
 def _check_decision(actor, batch: DispositionBatch, password: str) -> None:
     require(actor, P.RECORD_DISPOSE)
+    lock(batch)
     if batch.state != "proposed":
         raise ServiceError(f"La disposición {batch.code} ya está «{batch.state_label}».")
     signing.refuse_if_took_part(batch.proposed_by_id == actor.id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from qms.core import permissions as P
+from qms.core.locking import lock
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.records.common import require, touch
@@ -81,6 +82,7 @@ def save_record_type(actor, record_type: RecordType | None, *, allowed_roles=(),
     type's records still in custody, each with its own trail entry.
     """
     require(actor, P.RECORD_MANAGE)
+    lock(record_type)
     clean = _validate_type_fields(fields, record_type)
     if clean["is_confidential"] and not allowed_roles:
         raise ServiceError("Un tipo confidencial debe nombrar al menos un rol que pueda ver sus registros.",
@@ -118,6 +120,7 @@ def _recompute_retention(actor, record_type: RecordType) -> None:
 def set_type_legal_hold(actor, record_type: RecordType, *, is_on_hold: bool, reason: str = "") -> RecordType:
     """Put or lift a legal hold on a whole type (blocks disposition of all its records)."""
     require(actor, P.RECORD_MANAGE)
+    lock(record_type)
     reason = (reason or "").strip()
     if is_on_hold and not reason:
         raise ServiceError("Indique el motivo de la retención legal (causa, oficio, sumario…).", field="reason")

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from qms.core import permissions as P
+from qms.core.locking import lock
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.records import filetypes
@@ -199,6 +200,7 @@ def store_report(template: str, context: dict, *, actor, type_code: str, title: 
 
 
 def _require_active(record: Record) -> None:
+    lock(record)
     if record.state != "active":
         raise ServiceError(f"El registro está «{record.state_label}» y ya no admite cambios.")
 
@@ -281,6 +283,7 @@ def add_link(actor, record: Record, *, kind: str, object_id: int, label: str = "
     """Link the record to an object of another module (kind + id); idempotent."""
     if check_permission:
         require(actor, P.RECORD_MANAGE)
+    lock(record)
     if kind not in LINK_KINDS:
         raise ServiceError("Tipo de vínculo desconocido.", field="kind")
     existing = next((link for link in record.links if link.kind == kind and link.object_id == object_id), None)

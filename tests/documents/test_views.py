@@ -70,6 +70,7 @@ def test_concurrent_save_is_refused_showing_the_other_text(client, users, login,
     response = client.post(f"/documentos/{document.code}/v/1/editar", data={
         "title": "Título de autora", "s_objetivo": "Texto de la autora", "lock_version": stale, "save": "1"})
     page = response.get_data(as_text=True)
+    assert response.status_code == 409
     assert "Otra persona guardó esta versión" in page
     assert "Texto de la autora" in page and "Texto de calidad" in page
     db.session.refresh(version)
