@@ -7,7 +7,7 @@ either rule the upgrade stops and names the rows, so they are corrected by hand
 (through the trail) rather than by the migration.
 
 Revision ID: 8bcd54ffc6d1
-Revises: c4d4392a310d
+Revises: 99f771b874d8
 Create Date: 2026-12-01 10:46:56.416800
 
 """
@@ -19,7 +19,7 @@ import qms.db
 
 # revision identifiers, used by Alembic.
 revision = '8bcd54ffc6d1'
-down_revision = 'c4d4392a310d'
+down_revision = '99f771b874d8'
 branch_labels = None
 depends_on = None
 
