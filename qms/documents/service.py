@@ -124,7 +124,10 @@ def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict, c
         version.record_types = list(record_types)
     version.updated_at = now_utc()
     version.updated_by_id = actor.id
-    version.document.title = title
+    if not _ever_in_force(version.document):
+        # Until a version is in force the draft's title is the document's; after that the
+        # register, traceability and exports keep the title in force (see make_effective).
+        version.document.title = title
     db.session.flush()
     after = {"title": version.title, "sections": version.sections,
              "change_description": version.change_description,
@@ -133,6 +136,11 @@ def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict, c
                  trail.changes(before, after))
     search.queue_index(SEARCH_KIND, version.id)
     return version
+
+
+def _ever_in_force(document: Document) -> bool:
+    """Return whether staff can already read a version of ``document`` (effective or obsolete)."""
+    return any(v.state in ("effective", "obsolete") for v in document.versions)
 
 
 def attach_word_source(actor, version: DocumentVersion, sha256: str, text: str,

@@ -138,6 +138,8 @@ def make_effective(version: DocumentVersion, actor=None) -> None:
         search.queue_index(SEARCH_KIND, previous.id)
     version.state = "effective"
     version.effective_at = now_utc()
+    # The document's title is the one in force: what staff see in the register and elsewhere.
+    version.document.title = version.title
     db.session.flush()
     trail.record(actor, "version.make_effective", "document_version", version.id, version_label(version),
                  {"state": ["approved", "effective"], "review_due": version.review_due})
