@@ -15,6 +15,7 @@ from qms.core import permissions as P
 from qms.documents import numbering
 from qms.documents.common import SEARCH_KIND, require, version_label
 from qms.documents.content import clean_sections
+from qms.documents.edit_changes import draft_changes
 from qms.documents.models import (
     EDITABLE_STATES,
     LOCKED_STATES,
@@ -88,12 +89,11 @@ def create_document(actor, *, doc_type: DocumentType, process, title: str, owner
 
 
 def _content_snapshot(version: DocumentVersion) -> dict:
-    """Return the draft's fields flattened, so the trail records only the sections that changed."""
-    snapshot = {"title": version.title, "change_description": version.change_description,
-                "references": [d.code for d in version.references],
-                "record_types": [t.code for t in version.record_types]}
-    snapshot.update({f"section.{key}": text for key, text in (version.sections or {}).items()})
-    return snapshot
+    """Return what a save may change, compared before and after it (``edit_changes``)."""
+    return {"title": version.title, "change_description": version.change_description,
+            "references": [d.code for d in version.references],
+            "record_types": [t.code for t in version.record_types],
+            "sections": dict(version.sections or {})}
 
 
 def _check_editable(actor, version: DocumentVersion, expected_lock_version: int | None) -> None:
@@ -129,11 +129,8 @@ def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict, c
         # register, traceability and exports keep the title in force (see make_effective).
         version.document.title = title
     db.session.flush()
-    after = {"title": version.title, "sections": version.sections,
-             "change_description": version.change_description,
-             "references": [d.code for d in version.references]}
     trail.record(actor, "version.edited", "document_version", version.id, version_label(version),
-                 trail.changes(before, after))
+                 draft_changes(version.document.type.sections, before, _content_snapshot(version)))
     search.queue_index(SEARCH_KIND, version.id)
     return version
 
