@@ -13,6 +13,7 @@ from qms.documents import workflow
 from qms.documents.common import SEARCH_KIND, require, version_label
 from qms.documents.content import content_sha256
 from qms.documents.models import DocumentVersion, Signature
+from qms.documents.submission import check_submittable
 from qms.errors import ConflictError, ServiceError
 from qms.extensions import db
 from qms.timeutil import add_months, now_utc, today_local
@@ -78,8 +79,8 @@ def apply_transition(actor, version: DocumentVersion, name: str, *, password: st
         raise ServiceError(f"Debe indicar {word}.", field="comment")
     _check_segregation(actor, version, transition)
     signing.confirm_password(actor, password)
-    if name == "submit" and version.authoring_mode == "browser" and not any((version.sections or {}).values()):
-        raise ServiceError("La versión no tiene contenido: complete al menos una sección antes de enviarla.")
+    if name == "submit":
+        check_submittable(version)
 
     before = version.state
     details: dict = {"state": [before, transition.target]}

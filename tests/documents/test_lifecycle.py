@@ -233,3 +233,23 @@ def test_review_due_lists(make_document, users):
         assert review_due() == {"overdue": [], "soon": [version]}
     with freeze_time(f"{version.review_due - timedelta(days=31)} 12:00:00"):
         assert review_due() == {"overdue": [], "soon": []}
+
+
+def test_change_description_is_required_from_version_02(make_document, users):
+    document = make_document(state="effective")
+    v2 = service.start_revision(users["author"], document)
+    service.save_draft(users["author"], v2, title=v2.title, sections={"objetivo": "Nuevo."}, change_description="  ")
+    with pytest.raises(ServiceError, match="descripción del cambio es obligatoria"):
+        service.apply_transition(users["author"], v2, "submit", password=PASSWORD)
+    service.save_draft(users["author"], v2, title=v2.title, sections={"objetivo": "Nuevo."},
+                       change_description="Se actualiza el objetivo.")
+    service.apply_transition(users["author"], v2, "submit", password=PASSWORD)
+    assert v2.state == "in_review"
+
+
+def test_first_version_may_go_without_change_description(make_document, users):
+    version = make_document().versions[0]
+    service.save_draft(users["author"], version, title=version.title, sections={"objetivo": "Texto."},
+                       change_description="")
+    service.apply_transition(users["author"], version, "submit", password=PASSWORD)
+    assert version.state == "in_review"
