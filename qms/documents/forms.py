@@ -42,6 +42,8 @@ class TransitionForm(FlaskForm):
     password = PasswordField("Contraseña (firma)", validators=[DataRequired("Ingrese su contraseña para firmar.")])
     comment = TextAreaField("Observaciones", validators=[Optional(), Length(max=4000)])
     effective_date = DateField("Fecha de vigencia", validators=[Optional()])
+    backdate_reason = TextAreaField("Motivo de una fecha pasada (solo Comité de Calidad)",
+                                    validators=[Optional(), Length(max=2000)])
     lock_version = HiddenField()
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from qms import search
+from qms.core import permissions as P
 from qms.core import signing
 from qms.core.workflow import Transition
 from qms.documents import workflow
@@ -46,17 +47,31 @@ def _sign(actor, version: DocumentVersion, meaning: str, comment: str) -> Signat
     return signature
 
 
-def _validate_effective_date(effective_date: date | None) -> date:
+def _validate_effective_date(actor, effective_date: date | None, backdate_reason: str, details: dict) -> date:
+    """Return the effective date: today or later, or a past one set by the quality committee.
+
+    A past date is only for a version that was in force before it was registered here
+    (imported, or registered after the fact): the committee gives the reason, and the
+    trail keeps it with the date.
+    """
     today = today_local()
     if effective_date is None:
         return today
     if effective_date < today:
-        raise ServiceError("La fecha de vigencia no puede ser anterior a hoy.", field="effective_date")
+        if not actor.can(P.DOCUMENT_MANAGE):
+            raise ServiceError("La fecha de vigencia no puede ser anterior a hoy. Solo el Comité de Calidad puede "
+                               "registrar una fecha pasada (versión importada o registrada después).",
+                               field="effective_date")
+        if not (backdate_reason or "").strip():
+            raise ServiceError("Indique el motivo de la fecha de vigencia anterior a hoy (versión importada o "
+                               "registrada después).", field="backdate_reason")
+        details["backdated"] = {"effective_date": effective_date.isoformat(), "reason": backdate_reason.strip()}
     return effective_date
 
 
 def apply_transition(actor, version: DocumentVersion, name: str, *, password: str = "", comment: str = "",
-                     effective_date: date | None = None, expected_lock_version: int | None = None) -> DocumentVersion:
+                     effective_date: date | None = None, expected_lock_version: int | None = None,
+                     backdate_reason: str = "") -> DocumentVersion:
     """Move ``version`` along the workflow on behalf of ``actor``.
 
     Every user transition asks for the password again, as signing does.
@@ -87,7 +102,7 @@ def apply_transition(actor, version: DocumentVersion, name: str, *, password: st
     if comment:
         details["comment"] = comment
     if name == "approve":
-        _approve(actor, version, _validate_effective_date(effective_date), details)
+        _approve(actor, version, _validate_effective_date(actor, effective_date, backdate_reason, details), details)
     else:
         if transition.signature:
             details["signature"] = _signature_details(_sign(actor, version, transition.signature, comment))

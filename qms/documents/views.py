@@ -193,7 +193,8 @@ def transition(code: str, number: int, name: str):
     if form.validate_on_submit():
         outcome = attempt(lambda: service.apply_transition(
             acting_user(), version, name, password=form.password.data, comment=form.comment.data,
-            effective_date=form.effective_date.data, expected_lock_version=_as_int(form.lock_version.data)), form)
+            effective_date=form.effective_date.data, expected_lock_version=_as_int(form.lock_version.data),
+            backdate_reason=form.backdate_reason.data or ""), form)
         if outcome.ok:
             flash(f"{workflow.TRANSITIONS[name].label}: hecho. La versión está «{version.state_label}».", "success")
             return redirect(url_for("documents.version_detail", code=code, number=number))
