@@ -10,7 +10,7 @@ from qms.docgen import uploads
 from qms.docgen.stamp import CONTROL_TAG
 
 
-def _control_paragraphs(body) -> set:
+def control_paragraphs(body) -> set:
     """Return the paragraphs inside the stamped block (found once: asking each paragraph
     for its ancestors costs seconds on a long document)."""
     inside = set()
@@ -24,7 +24,7 @@ def _control_paragraphs(body) -> set:
 def body_text(document) -> str:
     """Return the body's paragraphs (tables included) as lines, skipping the controlled block."""
     lines = []
-    skip = _control_paragraphs(document.element.body)
+    skip = control_paragraphs(document.element.body)
     for paragraph in document.element.body.iter(qn("w:p")):
         if paragraph in skip:
             continue

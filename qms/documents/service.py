@@ -109,15 +109,24 @@ def _check_editable(actor, version: DocumentVersion, expected_lock_version: int 
         )
 
 
-def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict, change_description: str,
+def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict | None, change_description: str,
                references=(), record_types=None, expected_lock_version: int | None = None) -> DocumentVersion:
-    """Save the draft's content, refusing a save based on an outdated copy."""
+    """Save the draft's content, refusing a save based on an outdated copy.
+
+    ``sections`` None keeps them as they are: a draft authored in Word has its file as
+    content, so only its title, description and links are saved, and sections sent for it
+    are refused rather than silently dropped.
+    """
     _check_editable(actor, version, expected_lock_version)
+    if version.authoring_mode == "word" and sections is not None:
+        raise ServiceError("Este borrador se redacta en Word: su contenido es el archivo subido. Suba una nueva versión "
+                           "del archivo, o vuelva a la redacción por secciones antes de editar el texto aquí.")
     title = clean_title(title)
     references = [d for d in references if d.id != version.document_id]
     before = _content_snapshot(version)
     version.title = title
-    version.sections = clean_sections(version.document.type.sections, sections)
+    if sections is not None:
+        version.sections = clean_sections(version.document.type.sections, sections)
     version.change_description = (change_description or "").strip()
     version.references = list(references)
     if record_types is not None:
@@ -157,17 +166,39 @@ def attach_word_source(actor, version: DocumentVersion, sha256: str, text: str,
     return version
 
 
-def switch_to_browser(actor, version: DocumentVersion, expected_lock_version: int | None = None) -> DocumentVersion:
-    """Go back to authoring by sections (the uploaded file stays in the store and the trail)."""
+def switch_to_browser(actor, version: DocumentVersion, expected_lock_version: int | None = None):
+    """Go back to authoring by sections, with the Word file's text copied into them.
+
+    The text under each heading that matches a section goes to that section; other
+    headings become sub-headings of the section they follow. Refused when the file has
+    none of the type's headings (its text would have nowhere to go). The uploaded file
+    stays in the store and the trail. Returns the match, for the page to warn about.
+    """
+    from qms.documents import word_sections
+
     _check_editable(actor, version, expected_lock_version)
+    if version.authoring_mode != "word":
+        raise ServiceError("Este borrador ya se redacta por secciones.")
+    found = word_sections.match_version(version)
+    if found is None or not found.found:
+        raise ServiceError("El archivo Word no tiene ninguno de los títulos de las secciones de este tipo de documento, "
+                           "así que su texto no puede pasarse a las secciones. Agregue los títulos en Word (por ejemplo "
+                           "«1. Objetivo», con estilo Título 1) y súbalo de nuevo.")
+    schema = version.document.type.sections
+    before = {"authoring_mode": "word", "source_sha256": version.source_sha256}
+    version.sections = clean_sections(schema, word_sections.sections_from_word(schema, found))
     version.authoring_mode = "browser"
     version.source_sha256 = None
     version.source_text = ""
+    version.updated_at = now_utc()
     version.updated_by_id = actor.id
     db.session.flush()
-    trail.record(actor, "version.browser_mode", "document_version", version.id, version_label(version), {})
+    trail.record(actor, "version.browser_mode", "document_version", version.id, version_label(version),
+                 {**trail.changes(before, {"authoring_mode": "browser", "source_sha256": None}),
+                  "sections_from_word": [s["key"] for s in found.found],
+                  "other_headings": [heading for heading, _text in found.extra]})
     search.queue_index(SEARCH_KIND, version.id)
-    return version
+    return found
 
 
 def open_version(document: Document) -> DocumentVersion | None:

@@ -16,3 +16,18 @@ def check_submittable(version) -> None:
         raise ServiceError(
             "Desde la versión 02 la descripción del cambio es obligatoria: indique en el borrador qué cambió "
             "y por qué antes de enviarlo a revisión.", field="change_description")
+    if version.authoring_mode == "word":
+        _check_word_sections(version)
+
+
+def _check_word_sections(version) -> None:
+    """Refuse a Word file that lacks required sections of its type, naming them."""
+    from qms.documents.word_sections import match_version, section_label
+
+    found = match_version(version)
+    if found is None:
+        raise ServiceError("El archivo Word de este borrador no se puede leer; súbalo de nuevo antes de enviarlo.")
+    if found.missing_required:
+        names = "; ".join(section_label(s) for s in found.missing_required)
+        raise ServiceError(f"El archivo Word no tiene todas las secciones del tipo de documento. Faltan: {names}. "
+                           "Agréguelas como títulos (estilo Título 1) y suba el archivo de nuevo.")

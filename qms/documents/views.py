@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from qms.core import permissions as P
-from qms.documents import access, acknowledgements, compare, queries, service, workflow
+from qms.documents import access, acknowledgements, compare, queries, service, word_sections, workflow
 from qms.documents.forms import NewDocumentForm, SimpleForm, TransitionForm, draft_form_class, section_field_name
 from qms.documents.markdown import to_html
 from qms.documents.models import STATES, Document, DocumentType, DocumentVersion
@@ -109,6 +109,7 @@ def _render_version(version: DocumentVersion, override: dict | None = None, stat
         versions=[v for v in document.versions if access.can_view_version(current_user, v)],
         transitions=_transition_forms(version, override), states=STATES,
         can_edit=access.can_edit_version(current_user, version),
+        word_match=word_sections.match_version(version),
         can_revise=current_user.can(P.DOCUMENT_DRAFT) and service.open_version(document) is None
         and not any(v.state == "approved" for v in document.versions),
         acknowledged=version.state == "effective" and acknowledgements.has_acknowledged(current_user, version),
@@ -144,8 +145,10 @@ def edit(code: str, number: int):
             getattr(form, section_field_name(section["key"])).data = (version.sections or {}).get(section["key"], "")
     previews, conflict = None, None
     if form.validate_on_submit():
-        typed = {s["key"]: getattr(form, section_field_name(s["key"])).data or "" for s in schema}
-        if "preview" in request.form:
+        # A Word-authored draft's content is its file: only the other fields are saved.
+        typed = None if version.authoring_mode == "word" else {
+            s["key"]: getattr(form, section_field_name(s["key"])).data or "" for s in schema}
+        if "preview" in request.form and typed is not None:
             previews = {key: to_html(text) for key, text in typed.items()}
         else:
             try:
