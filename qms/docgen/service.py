@@ -71,3 +71,10 @@ def render_report_versioned(template_name: str, context: dict) -> tuple[bytes, s
 def render_report(template_name: str, context: dict) -> bytes:
     """Render report template ``template_name`` with ``context`` (plain values only)."""
     return render_report_versioned(template_name, context)[0]
+
+
+def set_properties(document, props) -> None:
+    """Give a generated file exactly the properties ``props`` names (``properties.Properties``)."""
+    from qms.docgen import properties
+
+    properties.apply(document, props)

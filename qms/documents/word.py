@@ -12,7 +12,8 @@ from flask import current_app, url_for
 from qms.docgen import render, stamp
 from qms.docgen import service as docgen
 from qms.docgen.context import data_sha256
-from qms.documents.word_context import version_context
+from qms.docgen.properties import Properties
+from qms.documents.word_context import author_names, version_context
 from qms.errors import ServiceError
 from qms.storage import store
 
@@ -55,9 +56,27 @@ def render_version(version):
     context = build_context(version, inst)
     if _is_word_authored(version):
         document = docgen.stamp_word_file(_read_source(version.source_sha256), context, inst)
-        return document, f"word:{version.source_sha256}", context
-    document, label = docgen.render_controlled(version.document.type.template_name, context, inst)
+        label = f"word:{version.source_sha256}"
+    else:
+        document, label = docgen.render_controlled(version.document.type.template_name, context, inst)
+    docgen.set_properties(document, properties_of(version))
     return document, label, context
+
+
+def properties_of(version) -> Properties:
+    """Return the file properties of ``version``: its controlled data, nobody's personal ones."""
+    document = version.document
+    approved = version.signature("approved")
+    return Properties(
+        title=version.title,
+        subject=document.code,
+        author=", ".join(author_names(version)),
+        created=version.created_at,
+        modified=approved.signed_at if approved is not None else version.updated_at,
+        version=f"{version.number:02d}",
+        keywords=f"{document.code} {version.label} {document.type.name}",
+        category=document.type.name,
+    )
 
 
 def _read_source(sha256: str) -> bytes:

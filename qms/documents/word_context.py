@@ -31,10 +31,15 @@ def approval_of(version) -> dict:
 
 
 def _author_name(version) -> str:
+    return ", ".join(author_names(version))
+
+
+def author_names(version) -> list[str]:
+    """Return who authored ``version`` (Elaboró): its signer, or who created it until signed."""
     signature = version.signature("authored")
     if signature is not None:
-        return signature.signer_name
-    return getattr(version.created_by, "full_name", "") if version.created_by else ""
+        return [signature.signer_name]
+    return [version.created_by.full_name] if version.created_by else []
 
 
 def changes_of(version) -> list[dict]:
