@@ -68,7 +68,8 @@ def build_config(overrides: dict | None = None) -> dict:
         "LOGIN_MAX_FAILURES": _env_int("QMS_LOGIN_MAX_FAILURES", 10),
         "LOGIN_FAILURE_WINDOW_MINUTES": _env_int("QMS_LOGIN_FAILURE_WINDOW_MINUTES", 15),
         #: Public address printed (and QR-encoded) on every copy for verification.
-        "BASE_URL": os.environ.get("QMS_BASE_URL", "http://127.0.0.1:5000"),
+        # Empty: printed addresses (the QR of a copy) use the address the request came to.
+        "BASE_URL": os.environ.get("QMS_BASE_URL", ""),
         "SEARCH_ENABLED": _env_bool("QMS_SEARCH_ENABLED", True),
         #: Page size of generated Word files: "a4", "letter" or "" (the template's own).
         "DOCGEN_PAPER": os.environ.get("QMS_DOCGEN_PAPER", ""),

@@ -29,7 +29,7 @@ from qms.docgen.styles import StyleMap
 from qms.errors import ServiceError
 
 LOGO_HEIGHT_CM = 1.3
-QR_HEIGHT_CM = 1.7
+QR_HEIGHT_CM = layout.QR_HEIGHT_CM
 
 
 class TemplateRenderError(ServiceError):
