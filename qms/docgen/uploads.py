@@ -219,5 +219,21 @@ def validate_upload(data: bytes, max_mb: int, allowed: tuple[str, ...] = ("docx"
         expected = " o ".join(KIND_LABELS[k] for k in allowed)
         raise UploadRejected(f"El contenido del archivo no corresponde a un {expected}.")
     if kind == "docx":
+        check_no_macros(package)
         check_xml_parts(package)
     return kind
+
+
+#: Parts and content types that mean the package carries macros (VBA) or ActiveX code.
+MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
+MACRO_TYPES = ("macroenabled", "vbaproject", "activex")
+
+
+def check_no_macros(package: Package) -> None:
+    """Refuse a package with macros or ActiveX controls: a controlled document is text."""
+    raw_types = package.parts.get(CONTENT_TYPES, b"").lower()
+    names = [name.lower() for name in package.parts]
+    if any(name.endswith(MACRO_PARTS) or "/activex/" in f"/{name}" for name in names) or any(
+            kind.encode() in raw_types for kind in MACRO_TYPES):
+        raise UploadRejected("El archivo contiene macros o controles ActiveX, que no se aceptan en un documento "
+                             "controlado. Guárdelo en Word como «Documento de Word (.docx)» sin macros e intente otra vez.")

@@ -22,11 +22,17 @@ def check_submittable(version) -> None:
 
 def _check_word_sections(version) -> None:
     """Refuse a Word file that lacks required sections of its type, naming them."""
+    from qms.documents.word_checks import uncontrolled_of
     from qms.documents.word_sections import match_version, section_label
 
     found = match_version(version)
     if found is None:
         raise ServiceError("El archivo Word de este borrador no se puede leer; súbalo de nuevo antes de enviarlo.")
+    uncontrolled = uncontrolled_of(version)
+    if uncontrolled is not None and uncontrolled.tracked_changes:
+        raise ServiceError(
+            f"El archivo Word tiene {uncontrolled.tracked_changes} cambio(s) con control de cambios sin resolver. "
+            "Acéptelos o rechácelos en Word (Revisar > Aceptar/Rechazar), suba el archivo de nuevo y envíelo entonces.")
     if found.missing_required:
         names = "; ".join(section_label(s) for s in found.missing_required)
         raise ServiceError(f"El archivo Word no tiene todas las secciones del tipo de documento. Faltan: {names}. "

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from qms.core import permissions as P
-from qms.documents import access, acknowledgements, compare, queries, service, word_sections, workflow
+from qms.documents import access, acknowledgements, compare, queries, service, word_checks, word_sections, workflow
 from qms.documents.forms import NewDocumentForm, SimpleForm, TransitionForm, draft_form_class, section_field_name
 from qms.documents.markdown import to_html
 from qms.documents.models import STATES, Document, DocumentType, DocumentVersion
@@ -110,6 +110,7 @@ def _render_version(version: DocumentVersion, override: dict | None = None, stat
         transitions=_transition_forms(version, override), states=STATES,
         can_edit=access.can_edit_version(current_user, version),
         word_match=word_sections.match_version(version),
+        uncontrolled=word_checks.summary(found) if (found := word_checks.uncontrolled_of(version)) else [],
         can_revise=current_user.can(P.DOCUMENT_DRAFT) and service.open_version(document) is None
         and not any(v.state == "approved" for v in document.versions),
         acknowledged=version.state == "effective" and acknowledgements.has_acknowledged(current_user, version),

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from qms.core import permissions as P
 from qms.docgen.http import send_docx
-from qms.documents import delivery, verification
+from qms.documents import delivery, verification, word_checks
 from qms.documents import service as documents
 from qms.documents.access import can_edit_version, can_view_version
 from qms.documents.forms import SimpleForm
@@ -88,6 +88,8 @@ def upload_source(code: str, number: int):
         else:
             db.session.commit()
             flash("Archivo Word recibido: ahora es el contenido de este borrador.", "success")
+            for line in word_checks.summary(word_checks.uncontrolled_of(version)):
+                flash(line, "warning")
             if found.missing_required:
                 flash("Al archivo le faltan secciones del tipo de documento: "
                       + "; ".join(section_label(s) for s in found.missing_required)
