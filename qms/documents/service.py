@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from qms import search
 from qms.core import permissions as P
-from qms.documents import numbering
+from qms.documents import access, control, numbering
 from qms.documents.common import SEARCH_KIND, require, version_label
 from qms.documents.content import clean_sections
 from qms.documents.edit_changes import draft_changes
@@ -71,6 +71,7 @@ def create_document(actor, *, doc_type: DocumentType, process, title: str, owner
         owner_id=(owner or actor).id, created_by_id=actor.id, regions=list(regions),
     )
     db.session.add(document)
+    control.apply_defaults(document)
     version = DocumentVersion(
         document=document, number=1, state="draft", title=title,
         sections=clean_sections(doc_type.sections, sections or {}),
@@ -102,11 +103,42 @@ def _check_editable(actor, version: DocumentVersion, expected_lock_version: int 
         raise ServiceError(
             f"La versión está «{version.state_label}» y ya no se puede editar."
         )
+    refuse_if_not_author(actor, version)
     if expected_lock_version is not None and version.lock_version != expected_lock_version:
         raise ConflictError(
             "Otra persona guardó esta versión mientras usted la editaba. Su texto no se guardó: "
             "revise la versión actual más abajo y vuelva a aplicar sus cambios."
         )
+
+
+def refuse_if_not_author(actor, version: DocumentVersion) -> None:
+    """Refuse a change to a draft by someone who is not one of its authors."""
+    if not access.is_author(actor, version):
+        owner = version.created_by.full_name if version.created_by else "otra persona"
+        raise ServiceError(f"Este borrador pertenece a {owner}: usted puede leerlo, pero no guardarlo ni enviarlo. "
+                           "El Comité de Calidad puede agregarle como coautor(a).")
+
+
+def _note_contributor(actor, version: DocumentVersion) -> None:
+    """Remember that ``actor`` put content into the version: the authors are its «Elaboró»."""
+    if actor is not None and all(u.id != actor.id for u in version.contributors):
+        version.contributors.append(actor)
+
+
+def set_coauthors(actor, version: DocumentVersion, users) -> DocumentVersion:
+    """Replace the co-authors of an open version (the quality committee decides who writes)."""
+    require(actor, P.DOCUMENT_MANAGE)
+    if version.state not in EDITABLE_STATES:
+        raise ServiceError(f"La versión está «{version.state_label}»: ya no se le agregan autores.")
+    users = [u for u in users if u.id != version.created_by_id and u.can(P.DOCUMENT_DRAFT)]
+    before = sorted(u.username for u in version.coauthors)
+    version.coauthors = users
+    db.session.flush()
+    after = sorted(u.username for u in version.coauthors)
+    if before != after:
+        trail.record(actor, "document.coauthors", "document_version", version.id, version_label(version),
+                     {"coauthors": [before, after]})
+    return version
 
 
 def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict | None, change_description: str,
@@ -137,9 +169,11 @@ def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict | 
         # Until a version is in force the draft's title is the document's; after that the
         # register, traceability and exports keep the title in force (see make_effective).
         version.document.title = title
+    details = draft_changes(version.document.type.sections, before, _content_snapshot(version))
+    if details:
+        _note_contributor(actor, version)
     db.session.flush()
-    trail.record(actor, "version.edited", "document_version", version.id, version_label(version),
-                 draft_changes(version.document.type.sections, before, _content_snapshot(version)))
+    trail.record(actor, "version.edited", "document_version", version.id, version_label(version), details)
     search.queue_index(SEARCH_KIND, version.id)
     return version
 
@@ -159,6 +193,7 @@ def attach_word_source(actor, version: DocumentVersion, sha256: str, text: str,
     version.source_text = text or ""
     version.updated_at = now_utc()
     version.updated_by_id = actor.id
+    _note_contributor(actor, version)
     db.session.flush()
     trail.record(actor, "version.word_uploaded", "document_version", version.id, version_label(version),
                  trail.changes(before, {"authoring_mode": "word", "source_sha256": sha256}))
@@ -192,6 +227,7 @@ def switch_to_browser(actor, version: DocumentVersion, expected_lock_version: in
     version.source_text = ""
     version.updated_at = now_utc()
     version.updated_by_id = actor.id
+    _note_contributor(actor, version)
     db.session.flush()
     trail.record(actor, "version.browser_mode", "document_version", version.id, version_label(version),
                  {**trail.changes(before, {"authoring_mode": "browser", "source_sha256": None}),

@@ -8,8 +8,12 @@ from __future__ import annotations
 from qms.errors import ServiceError
 
 
-def check_submittable(version) -> None:
-    """Raise ServiceError when ``version`` may not be sent to review yet."""
+def check_submittable(version, actor=None) -> None:
+    """Raise ServiceError when ``version`` may not be sent to review (by ``actor``) yet."""
+    if actor is not None:
+        from qms.documents.service import refuse_if_not_author
+
+        refuse_if_not_author(actor, version)
     if version.authoring_mode == "browser" and not any((version.sections or {}).values()):
         raise ServiceError("La versión no tiene contenido: complete al menos una sección antes de enviarla.")
     if version.number >= 2 and not (version.change_description or "").strip():

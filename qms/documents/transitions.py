@@ -10,7 +10,7 @@ from qms import search
 from qms.core import permissions as P
 from qms.core import signing
 from qms.core.workflow import Transition
-from qms.documents import workflow
+from qms.documents import control, workflow
 from qms.documents.common import SEARCH_KIND, require, version_label
 from qms.documents.content import content_sha256
 from qms.documents.models import DocumentVersion, Signature
@@ -23,8 +23,11 @@ from qms.trail import service as trail
 
 def _signers(version: DocumentVersion, meaning: str) -> set[int]:
     ids = {s.user_id for s in version.signatures if s.meaning == meaning}
-    if meaning == "authored" and version.created_by_id:
-        ids.add(version.created_by_id)
+    if meaning == "authored":
+        # Everyone who wrote it is an author, not only who signed the submission.
+        ids |= {u.id for u in version.contributors} | {u.id for u in version.coauthors}
+        if version.created_by_id:
+            ids.add(version.created_by_id)
     return ids
 
 
@@ -71,7 +74,7 @@ def _validate_effective_date(actor, effective_date: date | None, backdate_reason
 
 def apply_transition(actor, version: DocumentVersion, name: str, *, password: str = "", comment: str = "",
                      effective_date: date | None = None, expected_lock_version: int | None = None,
-                     backdate_reason: str = "") -> DocumentVersion:
+                     backdate_reason: str = "", confirm_empty_distribution: bool = False) -> DocumentVersion:
     """Move ``version`` along the workflow on behalf of ``actor``.
 
     Every user transition asks for the password again, as signing does.
@@ -95,7 +98,9 @@ def apply_transition(actor, version: DocumentVersion, name: str, *, password: st
     _check_segregation(actor, version, transition)
     signing.confirm_password(actor, password)
     if name == "submit":
-        check_submittable(version)
+        check_submittable(version, actor)
+    if name == "approve":
+        control.check_distribution_before_approval(version, confirm_empty_distribution)
 
     before = version.state
     details: dict = {"state": [before, transition.target]}

@@ -101,7 +101,9 @@ def _transition_forms(version: DocumentVersion, override: dict | None = None) ->
     return forms
 
 
-def _render_version(version: DocumentVersion, override: dict | None = None, status: int = 200):
+def _render_version(version: DocumentVersion, override: dict | None = None, status: int = 200, review_form=None):
+    from qms.documents.control_views import control_context
+
     document = version.document
     sections = [(s, to_html((version.sections or {}).get(s["key"], ""))) for s in document.type.sections]
     return render_template(
@@ -115,6 +117,7 @@ def _render_version(version: DocumentVersion, override: dict | None = None, stat
         and not any(v.state == "approved" for v in document.versions),
         acknowledged=version.state == "effective" and acknowledgements.has_acknowledged(current_user, version),
         simple_form=SimpleForm(),
+        **control_context(version, review_form),
     ), status
 
 
@@ -198,7 +201,8 @@ def transition(code: str, number: int, name: str):
         outcome = attempt(lambda: service.apply_transition(
             acting_user(), version, name, password=form.password.data, comment=form.comment.data,
             effective_date=form.effective_date.data, expected_lock_version=_as_int(form.lock_version.data),
-            backdate_reason=form.backdate_reason.data or ""), form)
+            backdate_reason=form.backdate_reason.data or "",
+            confirm_empty_distribution=bool(form.confirm_empty_distribution.data)), form)
         if outcome.ok:
             flash(f"{workflow.TRANSITIONS[name].label}: hecho. La versión está «{version.state_label}».", "success")
             return redirect(url_for("documents.version_detail", code=code, number=number))

@@ -158,6 +158,8 @@ def test_withdraw_needs_a_reason_and_keeps_the_code(make_document, users):
 
 def test_optimistic_locking_refuses_a_stale_save(make_document, users):
     version = make_document().versions[0]
+    service.set_coauthors(users["quality"], version, [users["quality"]])
+    db.session.commit()
     seen = version.lock_version
     service.save_draft(users["author"], version, title="Primera", sections={"objetivo": "A"},
                        change_description="", expected_lock_version=seen)
