@@ -3,7 +3,8 @@
 Supported: paragraphs, **bold**, *italic*, `code`, bullet and numbered lists (nested),
 simple tables, and ``#`` headings, which become numbered sub-headings of the section
 they appear in (``## Etapa`` inside section 6.2 becomes "6.2.1 Etapa"). Raw HTML is
-never interpreted; links and images are kept as text.
+never interpreted; links are kept as text, and so are images other than those an author
+uploaded into the file store (``![texto](imagen:<sha256>)``), which are placed at the text's width.
 
 markdown-it-py parses; the WordprocessingML is written here as text and parsed once
 per section, because building it node by node through python-docx's object API costs
@@ -11,11 +12,14 @@ about 4 ms per page, which alone would exceed the render budget of a procedure.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.oxml import parse_xml
+from docx.shared import Cm
+from lxml import etree
 from docx.oxml.ns import nsdecls, qn
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -27,6 +31,10 @@ from qms.docgen.styles import StyleMap
 #: Usable width of the text column, shared by A4 and Letter layouts.
 TEXT_WIDTH_CM = 16.5
 _TWIPS_PER_CM = 567
+#: How a section's Markdown points at an image in the file store: ``imagen:<sha256>``.
+IMAGE_SCHEME = "imagen:"
+#: Tallest an image is printed (a portrait screenshot must fit the page).
+IMAGE_MAX_HEIGHT_CM = 20.0
 #: Grey of table header cells.
 HEADER_FILL = "E7E6E6"
 _BORDERS = "".join(
@@ -141,6 +149,8 @@ class WordWriter:
     #: Number and level of the section the text belongs to ("6.2", 2).
     section_number: str = ""
     section_level: int = 1
+    #: The story part images are added to (None: images are kept as text).
+    part: object = None
     _counters: list[int] = field(default_factory=list)
     #: The shallowest ``#`` depth used in the text: it becomes the first sub-level.
     _top_depth: int = 1
@@ -280,12 +290,36 @@ class WordWriter:
             elif kind == "link":
                 out.append(self._link(child, style))
             elif kind == "image":
-                out.append(_run(f"[imagen: {child.content or child.attrs.get('alt', '')}]", style))
+                out.append(self._image(child, style))
             elif kind == "html_inline":
                 out.append(_run(child.content, style))
             elif child.children:
                 out.append(self._inline_children(child, style))
         return "".join(out)
+
+    def _image(self, node, style: Style) -> str:
+        """Place a stored image (``![texto](imagen:<sha256>)``) at the text's width; any other
+        image is kept as its text, as links are."""
+        src = str(node.attrs.get("src", ""))
+        alt = node.content or str(node.attrs.get("alt", ""))
+        if not (src.startswith(IMAGE_SCHEME) and self.part is not None):
+            return _run(f"[imagen: {alt}]", style)
+        from qms.storage import store
+
+        try:
+            data = store.read(src[len(IMAGE_SCHEME):])
+        except store.StorageError:
+            return _run(f"[imagen no disponible: {alt}]", style)
+        inline = self.part.new_pic_inline(io.BytesIO(data), width=Cm(TEXT_WIDTH_CM))
+        extent = inline.extent
+        if extent.cy > Cm(IMAGE_MAX_HEIGHT_CM):  # a tall image fits the page by its height
+            extent.cx, extent.cy = int(extent.cx * Cm(IMAGE_MAX_HEIGHT_CM) / extent.cy), Cm(IMAGE_MAX_HEIGHT_CM)
+            graphic_extent = inline.find(f".//{qn('a:ext')}")
+            if graphic_extent is not None:
+                graphic_extent.set("cx", str(extent.cx))
+                graphic_extent.set("cy", str(extent.cy))
+        inline.docPr.set("descr", alt)
+        return f"<w:r><w:drawing>{etree.tostring(inline, encoding='unicode')}</w:drawing></w:r>"
 
     def _link(self, node, style: Style) -> str:
         runs = self._inline_children(node, style)

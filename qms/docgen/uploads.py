@@ -237,3 +237,36 @@ def check_no_macros(package: Package) -> None:
             kind.encode() in raw_types for kind in MACRO_TYPES):
         raise UploadRejected("El archivo contiene macros o controles ActiveX, que no se aceptan en un documento "
                              "controlado. Guárdelo en Word como «Documento de Word (.docx)» sin macros e intente otra vez.")
+
+
+#: Images an author may place in a section: their signatures and the type they are stored as.
+IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+#: Largest image, in pixels: decoding takes 4 bytes a pixel (a 40 MP photo is 160 MB).
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def validate_image(data: bytes, max_mb: int) -> str:
+    """Return the content type of a PNG or JPEG image that decodes whole, else raise UploadRejected."""
+    if not data:
+        raise UploadRejected("El archivo está vacío.")
+    if len(data) > max_mb * 1024 * 1024:
+        raise UploadRejected(f"La imagen supera el tamaño máximo de {max_mb} MB.")
+    content_type = next((kind for signature, kind in IMAGE_SIGNATURES if data.startswith(signature)), None)
+    if content_type is None:
+        raise UploadRejected("Solo se aceptan imágenes PNG o JPEG (se revisa el contenido, no el nombre del archivo).")
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise UploadRejected(f"La imagen es demasiado grande ({width}×{height} píxeles; máximo 40 megapíxeles).")
+            expected = {"image/png": "PNG", "image/jpeg": "JPEG"}[content_type]
+            if image.format != expected:
+                raise UploadRejected("El contenido de la imagen no corresponde a su tipo.")
+            image.verify()
+    except UploadRejected:
+        raise
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds on a damaged file
+        raise UploadRejected("La imagen está dañada o incompleta; guárdela de nuevo e intente otra vez.") from None
+    return content_type

@@ -116,3 +116,26 @@ def default_distribution(kind: str, code: str):
             return redirect(url_for("doccontrol.default_distribution_list"))
     return render_template("documents/default_distribution.html", form=form, obj=obj,
                            kind_label="Tipo de documento" if kind == "tipo" else "Proceso")
+
+
+@bp.route("/<code>/v/<int:number>/imagen/<sha256>")
+@login_required
+def image(code: str, number: int, sha256: str):
+    """Serve an image placed in the version's sections, to whoever may read the version."""
+    from flask import Response
+
+    from qms.documents.images import placed_in
+    from qms.storage import store
+
+    version = _load_version(code, number)
+    if not placed_in(version, sha256):
+        abort(404)
+    try:
+        data = store.read(sha256)
+    except store.StorageError:
+        abort(404)
+    kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    response = Response(data, mimetype=kind)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

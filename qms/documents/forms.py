@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -21,6 +22,10 @@ class DraftFormBase(FlaskForm):
     references = SelectMultipleField("Documentos de referencia", coerce=int, validators=[Optional()])
     record_types = MultiCheckboxField("Registros que genera", coerce=int, validators=[Optional()])
     lock_version = HiddenField()
+    #: An image to place at the end of a section (saved together with everything typed).
+    image = FileField("Imagen (PNG o JPEG)")
+    image_section = SelectField("Sección donde se agrega", validators=[Optional()])
+    image_alt = StringField("Descripción de la imagen", validators=[Optional(), Length(max=200)])
 
 
 def section_field_name(key: str) -> str:

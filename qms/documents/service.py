@@ -97,6 +97,11 @@ def _content_snapshot(version: DocumentVersion) -> dict:
             "sections": dict(version.sections or {})}
 
 
+def check_can_write(actor, version: DocumentVersion) -> None:
+    """Refuse unless ``actor`` may put content into the draft now (state and authorship)."""
+    _check_editable(actor, version, None)
+
+
 def _check_editable(actor, version: DocumentVersion, expected_lock_version: int | None) -> None:
     require(actor, P.DOCUMENT_DRAFT)
     if version.state not in EDITABLE_STATES:

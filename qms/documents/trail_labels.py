@@ -28,6 +28,9 @@ TRAIL_ACTION_LABELS = {
     "version.downloaded": "Archivo descargado",
     "version.download_failed": "Descarga fallida: archivo alterado",
     "version.acknowledged": "Toma de conocimiento",
+    "version.image_added": "Imagen agregada a una sección",
+    "document_type.default_distribution": "Distribución por defecto del tipo modificada",
+    "process.default_distribution": "Distribución por defecto del proceso modificada",
     "template.uploaded": "Plantilla Word subida",
     "template.restored": "Plantilla Word restaurada",
 }

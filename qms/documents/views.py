@@ -105,7 +105,8 @@ def _render_version(version: DocumentVersion, override: dict | None = None, stat
     from qms.documents.control_views import control_context
 
     document = version.document
-    sections = [(s, to_html((version.sections or {}).get(s["key"], ""))) for s in document.type.sections]
+    sections = [(s, to_html((version.sections or {}).get(s["key"], ""), _image_url(version)))
+                for s in document.type.sections]
     return render_template(
         "documents/version.html", document=document, version=version, sections=sections,
         versions=[v for v in document.versions if access.can_view_version(current_user, v)],
@@ -139,6 +140,7 @@ def edit(code: str, number: int):
     form.references.choices = options([(d.id, f"{d.code} · {d.title}") for d in db.session.scalars(
         sa.select(Document).where(Document.id != version.document_id).order_by(Document.code))])
     form.record_types.choices = options([(t.id, f"{t.code} · {t.name}") for t in record_types_for_choice()])
+    form.image_section.choices = [(s["key"], f"{s['number']}. {s['title']}") for s in schema]
     if not form.is_submitted():
         form.record_types.data = [t.id for t in version.record_types]
         form.title.data = version.title
@@ -152,8 +154,11 @@ def edit(code: str, number: int):
         # A Word-authored draft's content is its file: only the other fields are saved.
         typed = None if version.authoring_mode == "word" else {
             s["key"]: getattr(form, section_field_name(s["key"])).data or "" for s in schema}
+        image_url = _image_url(version)
         if "preview" in request.form and typed is not None:
-            previews = {key: to_html(text) for key, text in typed.items()}
+            previews = {key: to_html(text, image_url) for key, text in typed.items()}
+        elif "upload_image" in request.form and not _place_image(version, form, typed):
+            pass  # the reason is on the image fields; everything typed is shown again
         else:
             try:
                 service.save_draft(
@@ -173,12 +178,36 @@ def edit(code: str, number: int):
                 form_error(form, error)
             else:
                 db.session.commit()
-                flash("Borrador guardado.", "success")
+                flash("Imagen agregada al final de la sección y borrador guardado: mueva la línea «![…](imagen:…)» "
+                      "donde deba ir." if "upload_image" in request.form else "Borrador guardado.", "success")
                 return redirect(url_for("documents.edit", code=code, number=number))
     return render_template("documents/edit.html", document=version.document, version=version, form=form,
                            schema=schema, previews=previews, conflict=conflict,
-                           conflict_html={s["key"]: to_html((version.sections or {}).get(s["key"], "")) for s in schema}
-                           if conflict else None)
+                           conflict_html={s["key"]: to_html((version.sections or {}).get(s["key"], ""), _image_url(version))
+                                          for s in schema} if conflict else None)
+
+
+def _image_url(version):
+    """Return how a page addresses the images placed in ``version``'s sections."""
+    return lambda sha: url_for("doccontrol.image", code=version.document.code, number=version.number, sha256=sha)
+
+
+def _place_image(version, form, typed: dict | None) -> bool:
+    """Store the uploaded image and append it to the chosen section of ``typed``; False if refused."""
+    from qms.documents import images
+
+    if typed is None or not form.image.data:
+        form.image.errors = list(form.image.errors) + ["Elija la imagen que desea agregar."]
+        return False
+    key = form.image_section.data if form.image_section.data in typed else next(iter(typed), None)
+    try:
+        snippet = images.add_image(acting_user(), version, form.image.data.read(), form.image_alt.data)
+    except ServiceError as error:
+        db.session.rollback()
+        form_error(form, error if error.field else ServiceError(error.message, field="image"))
+        return False
+    typed[key] = "\n\n".join(t for t in ((typed.get(key) or "").rstrip(), snippet) if t)
+    return True
 
 
 def _as_int(value) -> int | None:
