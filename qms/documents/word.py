@@ -20,6 +20,8 @@ from qms.storage import store
 #: Mark printed on every page of a copy that is not the official one, by state.
 MARKS = {"obsolete": "OBSOLETO", "withdrawn": "ANULADO"}
 DRAFT_MARK = "BORRADOR"
+#: Printed address outside any request when QMS_BASE_URL is not set.
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
 
 
 def verification_url(code: str) -> str:
@@ -28,10 +30,13 @@ def verification_url(code: str) -> str:
     if base:
         return f"{base.rstrip('/')}/verificar/{code}"
     try:
+        # In a request, the address the person asked on (a copy downloaded from the intranet
+        # leads back to it); outside one, SERVER_NAME when it is set.
         return url_for("word.verify", verification_code=code, _external=True)
     except RuntimeError:
-        # No request and no SERVER_NAME (a CLI run without QMS_BASE_URL).
-        return f"/verificar/{code}"
+        # No request and no SERVER_NAME (a CLI run, the demo loader, without QMS_BASE_URL):
+        # the address of a local server, as ``flask run`` serves it.
+        return f"{LOCAL_BASE_URL}/verificar/{code}"
 
 
 def _is_word_authored(version) -> bool:
