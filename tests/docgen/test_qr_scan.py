@@ -10,7 +10,7 @@ import pytest
 
 from qms.extensions import db
 from qms.storage import store
-from tests.conftest import PASSWORD, walk_to
+from tests.conftest import PASSWORD
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [

@@ -13,7 +13,7 @@ from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
 from qms.timeutil import add_months, today_local
 from qms.trail.models import AuditEntry
-from tests.conftest import PASSWORD, walk_to
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture

@@ -11,10 +11,8 @@ from qms.errors import ServiceError
 from qms.extensions import db
 from qms.trail.models import AuditEntry
 from tests.conftest import PASSWORD, walk_to
+from tests.documents.word_helpers import upload, url
 
-
-def url(version, action):
-    return f"/documentos/{version.document.code}/v/{version.number}/{action}"
 
 
 def _save(document) -> bytes:
@@ -37,12 +35,6 @@ def edit_copy(client, version, change=None) -> bytes:
         change(document)
     return _save(document)
 
-
-def upload(client, version, data):
-    db.session.refresh(version)
-    return client.post(url(version, "subir-word"), data={
-        "file": (io.BytesIO(data), "borrador.docx"), "lock_version": str(version.lock_version)},
-        content_type="multipart/form-data", follow_redirects=True)
 
 
 def _drop_heading(title):

@@ -11,6 +11,7 @@ from qms.errors import ServiceError
 from qms.extensions import db
 from qms.storage import store
 from tests.conftest import PASSWORD, walk_to
+from tests.documents.word_helpers import upload, url
 from tests.docgen.helpers import zip_bytes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -18,9 +19,6 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 COMMENTS = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comments xmlns:w="{W}"><w:comment w:id="0" '
             'w:author="Revisora Externa"><w:p><w:r><w:t>Cambiar esto antes de aprobar</w:t></w:r></w:p></w:comment></w:comments>')
 
-
-def url(version, action):
-    return f"/documentos/{version.document.code}/v/{version.number}/{action}"
 
 
 def _add_rel(rels: bytes, rid: str, reltype: str, target: str, external: bool) -> bytes:
@@ -68,12 +66,6 @@ def loaded(data: bytes, tracked=True, macros=False) -> bytes:
     parts["[Content_Types].xml"] = types
     return zip_bytes(parts)
 
-
-def upload(client, version, data):
-    db.session.refresh(version)
-    return client.post(url(version, "subir-word"), data={
-        "file": (io.BytesIO(data), "borrador.docx"), "lock_version": str(version.lock_version)},
-        content_type="multipart/form-data", follow_redirects=True)
 
 
 def test_uncontrolled_content_is_listed_and_tracked_changes_stop_the_submission(client, login, users, make_document):
