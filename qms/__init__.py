@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "qms.org.views",
     "qms.documents.views",
     "qms.documents.word_views",
+    "qms.documents.control_views",
     "qms.trail.views",
     "qms.docgen.views",
     "qms.search.views",

@@ -105,7 +105,8 @@ def build_config(overrides: dict | None = None) -> dict:
         #: default) trusts no X-Forwarded-* header: any client can send one.
         "TRUSTED_PROXIES": _env_int("QMS_TRUSTED_PROXIES", 0),
         #: Public address printed (and QR-encoded) on every copy for verification.
-        "BASE_URL": os.environ.get("QMS_BASE_URL", "http://127.0.0.1:5000"),
+        # Empty: printed addresses (the QR of a copy) use the address the request came to.
+        "BASE_URL": os.environ.get("QMS_BASE_URL", ""),
         "SEARCH_ENABLED": _env_bool("QMS_SEARCH_ENABLED", True),
         #: Seconds between two lazy runs of the scheduled tick in one process (0: every request).
         "TICK_INTERVAL_SECONDS": _env_int("QMS_TICK_INTERVAL_SECONDS", 60),

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh "[test]"
-apt_install chromium chromium-driver libreoffice-writer-nogui poppler-utils
+apt_install chromium chromium-driver libreoffice-writer-nogui poppler-utils zbar-tools
 # The import rules of ARCHITECTURE.md: a wrong import fails the build before any test runs.
 .venv/bin/lint-imports --no-cache
 set +e

@@ -6,10 +6,12 @@ a controlled document) is accepted. Earlier versions stay in the store and the l
 """
 from __future__ import annotations
 
+import functools
+
 from flask import current_app
 
 from qms.core import permissions as P
-from qms.docgen import render, templates, uploads
+from qms.docgen import render, templates, trial, uploads
 from qms.docgen.samples import SAMPLE_DOCUMENT_CONTEXT, SAMPLE_REPORT_CONTEXTS
 from qms.docgen.text import body_text
 from qms.errors import PermissionDenied
@@ -45,14 +47,27 @@ def _all_text(document) -> str:
 
 
 def trial_render(name: str, data: bytes) -> None:
-    """Render ``data`` as template ``name`` with sample data; raise UploadRejected if it fails."""
+    """Render ``data`` as template ``name`` with sample data, in a child process bounded in
+    time and memory (``trial``); raise UploadRejected if it fails or passes a limit."""
+    message = trial.run_bounded(functools.partial(sample_render, name), data)
+    if message:
+        raise uploads.UploadRejected(message)
+
+
+def sample_render(name: str, data: bytes) -> str | None:
+    """Render ``data`` as template ``name`` with sample data; return None or why it is refused.
+
+    Runs in the trial's child process: no application context, only the template's bytes.
+    """
     try:
         if name in SAMPLE_REPORT_CONTEXTS:
-            render.render_plain(data, SAMPLE_REPORT_CONTEXTS[name], time_limit=3)
-            return
-        document = render.render_document(data, SAMPLE_DOCUMENT_CONTEXT, time_limit=3)
+            render.render_plain(data, SAMPLE_REPORT_CONTEXTS[name], time_limit=trial.RENDER_LIMIT)
+            return None
+        document = render.render_document(data, SAMPLE_DOCUMENT_CONTEXT, time_limit=trial.RENDER_LIMIT)
     except render.TemplateRenderError as exc:
-        raise uploads.UploadRejected(f"La plantilla no se pudo generar con datos de ejemplo. {exc.message}") from exc
+        if "tardó demasiado" in exc.message:
+            return trial.TIMEOUT_MESSAGE
+        return f"La plantilla no se pudo generar con datos de ejemplo. {exc.message}"
     text = _all_text(document)
     sample = SAMPLE_DOCUMENT_CONTEXT
     required = {
@@ -62,10 +77,9 @@ def trial_render(name: str, data: bytes) -> None:
     }
     missing = [label for label, value in required.items() if value not in text]
     if missing:
-        raise uploads.UploadRejected(
-            "La plantilla no muestra " + ", ".join(missing) + ". Conserve las etiquetas {{ document.code }}, "
-            "{{ document.title }} y {{ version.label }}."
-        )
+        return ("La plantilla no muestra " + ", ".join(missing) + ". Conserve las etiquetas {{ document.code }}, "
+                "{{ document.title }} y {{ version.label }}.")
+    return None
 
 
 def upload_template(actor, name: str, data: bytes, comment: str):

@@ -119,13 +119,21 @@ def document_lines(code, version_label, effective_date) -> list[str]:
     return [f"Código: {code}", version_label, f"Vigencia: {effective_date}"]
 
 
+#: Printed size of the verification QR (quiet zone included) and the width of its cell.
+QR_HEIGHT_CM = 2.2
+QR_CELL_CM = 2.5
+
+
 def footer_block(container, fields: dict) -> None:
     """Draw the footer: QR code and the verification code with where to check it.
 
     ``fields``: qr (Picture, tag or ""), code, url.
     """
-    table = _table(container, 1, [2.0, 14.5])
+    table = _table(container, 1, [QR_CELL_CM, TEXT_WIDTH_CM - QR_CELL_CM])
     ooxml.set_borders(table, size=0, color="FFFFFF")
+    # No side margins: the QR (with its own quiet zone) fills its cell; with LibreOffice's
+    # default margins a 1.7 cm code in a 2 cm cell lost its right edge and did not scan.
+    ooxml.set_cell_margins(table, top=0, bottom=0, left=0, right=0)
     qr_paragraph = table.cell(0, 0).paragraphs[0]
     ooxml.compact(qr_paragraph)
     if fields.get("qr"):
@@ -139,6 +147,8 @@ def footer_block(container, fields: dict) -> None:
     line = text.add_paragraph()
     ooxml.compact(line)
     put(line, "Copia controlada solo en el sistema; impresa o descargada, confirme su vigencia.", size=7.5, color=GREY)
+    for paragraph in text.paragraphs:
+        paragraph.paragraph_format.left_indent = Cm(0.25)  # the cell has no margin of its own
 
 
 APPROVAL_ROLES = (("authored", "Elaboró"), ("reviewed", "Revisó"), ("approved", "Aprobó"))

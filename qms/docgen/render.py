@@ -29,7 +29,7 @@ from qms.docgen.styles import StyleMap
 from qms.errors import ServiceError
 
 LOGO_HEIGHT_CM = 1.3
-QR_HEIGHT_CM = 1.7
+QR_HEIGHT_CM = layout.QR_HEIGHT_CM
 
 
 class TemplateRenderError(ServiceError):
@@ -96,7 +96,7 @@ def section_bodies(template: DocxTemplate, sections: list[dict], nonce: str) -> 
     styles, numbering = StyleMap(part), ListNumbering(part)
     rendered = []
     for index, section in enumerate(sections):
-        writer = WordWriter(styles, numbering, section["number"], section["level"])
+        writer = WordWriter(styles, numbering, section["number"], section["level"], part=part)
         body = Placeholder(nonce, index, writer.elements(section.get("markdown", "")))
         rendered.append({**section, "body": body})
     return rendered

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import current_app
 
 from qms.docgen import institution as institution_source
-from qms.docgen import render, stamp, templates
+from qms.docgen import render, stamp, templates, uncontrolled
 from qms.docgen.context import data_sha256
 from qms.docgen.institution import InstitutionInfo
 from qms.docgen.qr import qr_png
@@ -51,6 +51,9 @@ def stamp_word_file(data: bytes, context: dict, inst: InstitutionInfo | None = N
     the QR code from its verification URL); the file's own text stays as it was.
     """
     document = render.from_bytes(data)
+    # Comments and links outside the package never reach a copy (tracked changes are
+    # refused before submission: accepting them is the author's call).
+    uncontrolled.strip(document)
     qr = qr_png(context["verification"]["url"])
     stamp.stamp_controlled_parts(document, context, (inst or institution()).logo_bytes, qr)
     return document
@@ -71,3 +74,10 @@ def render_report_versioned(template_name: str, context: dict) -> tuple[bytes, s
 def render_report(template_name: str, context: dict) -> bytes:
     """Render report template ``template_name`` with ``context`` (plain values only)."""
     return render_report_versioned(template_name, context)[0]
+
+
+def set_properties(document, props) -> None:
+    """Give a generated file exactly the properties ``props`` names (``properties.Properties``)."""
+    from qms.docgen import properties
+
+    properties.apply(document, props)

@@ -144,7 +144,7 @@ def _stamp_header_footer(document, context: dict, logo: bytes | None, qr: bytes 
         layout.footer_block(
             section.footer,
             {
-                "qr": layout.Picture(qr, 1.7) if qr else "",
+                "qr": layout.Picture(qr, layout.QR_HEIGHT_CM) if qr else "",
                 "code": context["verification"]["code"],
                 "url": context["verification"]["url"],
             },

@@ -10,20 +10,23 @@ from qms.docgen import uploads
 from qms.docgen.stamp import CONTROL_TAG
 
 
-def _in_control_block(paragraph) -> bool:
-    """Return whether the paragraph sits in the stamped block (title, approval, changes)."""
-    for ancestor in paragraph.iterancestors(qn("w:sdt")):
-        tag = ancestor.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+def control_paragraphs(body) -> set:
+    """Return the paragraphs inside the stamped block (found once: asking each paragraph
+    for its ancestors costs seconds on a long document)."""
+    inside = set()
+    for sdt in body.iter(qn("w:sdt")):
+        tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
         if tag is not None and tag.get(qn("w:val")) == CONTROL_TAG:
-            return True
-    return False
+            inside.update(sdt.iter(qn("w:p")))
+    return inside
 
 
 def body_text(document) -> str:
     """Return the body's paragraphs (tables included) as lines, skipping the controlled block."""
     lines = []
+    skip = control_paragraphs(document.element.body)
     for paragraph in document.element.body.iter(qn("w:p")):
-        if _in_control_block(paragraph):
+        if paragraph in skip:
             continue
         pieces = (node.text or "" if node.tag == qn("w:t") else " " for node in paragraph.iter(qn("w:t"), qn("w:tab")))
         lines.append("".join(pieces).strip())

@@ -1,33 +1,67 @@
-"""Check uploaded files by their content before anything else opens them.
+"""Check uploaded files by their content before anything else opens them: the one place.
 
-A ``.docx`` must be a zip holding ``[Content_Types].xml`` and ``word/document.xml``; a PDF
-starts with ``%PDF-``. The zip's central directory is checked against limits (entries,
-declared size, compression ratio) before python-docx reads a byte of it, and every XML
-part is parsed once with defusedxml, which refuses DTDs and entities.
+Every file the app accepts goes through here first (Word sources and templates here,
+records and attachments through ``check_zip_limits`` and ``sniff``):
+
+* A ``.docx`` must be a zip holding ``[Content_Types].xml`` and ``word/document.xml``; a
+  PDF starts with ``%PDF-``.
+* A zip is measured by decompressing it, never by the sizes it declares (a 1 MB file may
+  declare 50 KB and expand to gigabytes): every part is read in chunks, counted, and the
+  reading stops as soon as a limit is passed. Entries, expanded bytes, XML bytes and the
+  compression ratio are bounded so that each later step (defusedxml, python-docx,
+  docxtpl, LibreOffice) stays within a few seconds and well under 300 MB of memory.
+* Every XML part is parsed once with defusedxml, which refuses DTDs and entities. A part
+  is XML when the package's ``[Content_Types].xml`` says so (by name or by extension),
+  when it is a relationships part, or when its bytes start like XML: its file name
+  decides nothing (a main part called ``word/main.dat`` is checked like any other).
 """
 from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass, field
+from posixpath import splitext
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from qms.errors import ServiceError
 
+#: Parts a package may hold (a long Word document has a few dozen; images add one each).
 MAX_ENTRIES = 1000
+#: Bytes all parts may expand to, measured while decompressing.
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
+#: Bytes one XML part may expand to, and all XML parts together: parsed trees take several
+#: times their text in memory (python-docx and docxtpl hold the main part as one tree). An
+#: 8 MB main part (a few thousand pages) is checked and read in about 5 s and 140 MB on
+#: this 2-core machine under load; a long real document's main part is 1-3 MB.
+MAX_XML_PART = 8 * 1024 * 1024
+MAX_XML_TOTAL = 16 * 1024 * 1024
 MAX_RATIO = 100
 #: Entries smaller than this are not ratio-checked one by one: tiny XML parts can
 #: legitimately compress very well; the whole archive's ratio still applies.
 RATIO_CHECK_MIN_SIZE = 1024 * 1024
+#: Bytes decompressed at a time while measuring.
+CHUNK = 1024 * 1024
 REQUIRED_DOCX_PARTS = ("[Content_Types].xml", "word/document.xml")
+CONTENT_TYPES = "[Content_Types].xml"
 
 KIND_LABELS = {"docx": "documento Word (.docx)", "pdf": "PDF"}
 
 
 class UploadRejected(ServiceError):
     """An uploaded file was refused; the message says why, in Spanish."""
+
+
+@dataclass
+class Package:
+    """A zip measured part by part: name -> expanded bytes (only what passed every limit)."""
+
+    parts: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def names(self) -> set[str]:
+        return set(self.parts)
 
 
 def sniff(data: bytes) -> str | None:
@@ -45,40 +79,126 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def check_zip_limits(data: bytes) -> None:
-    """Refuse an archive that would expand too much, before anything decompresses it."""
+def _damaged(name: str = "") -> UploadRejected:
+    where = f" ({name})" if name else ""
+    return UploadRejected(f"El archivo está dañado{where}: no es un documento legible. Guárdelo de nuevo e intente otra vez.")
+
+
+def _too_big() -> UploadRejected:
+    return UploadRejected(f"El documento ocupa demasiado al descomprimirse (máximo {MAX_UNCOMPRESSED // 2**20} MB).")
+
+
+def read_package(data: bytes, keep=lambda _name: True) -> Package:
+    """Decompress every part, measuring as it goes; return the parts ``keep`` asks for.
+
+    Raises UploadRejected at the first limit passed, before reading any further.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError):
         raise UploadRejected("El archivo está dañado: no es un documento Word legible.") from None
+    package = Package()
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ENTRIES:
             raise UploadRejected(f"El documento contiene demasiados elementos internos ({len(entries)}; máximo {MAX_ENTRIES}).")
-        total = sum(entry.file_size for entry in entries)
-        if total > MAX_UNCOMPRESSED:
-            raise UploadRejected("El documento ocupa demasiado al descomprimirse (máximo 100 MB).")
-        compressed = sum(entry.compress_size for entry in entries) or 1
-        if total / compressed > MAX_RATIO or any(_ratio_too_high(entry) for entry in entries):
-            raise UploadRejected("El documento tiene una compresión anómala y fue rechazado por seguridad.")
-
-
-def _ratio_too_high(entry: zipfile.ZipInfo) -> bool:
-    return entry.file_size >= RATIO_CHECK_MIN_SIZE and entry.file_size / max(entry.compress_size, 1) > MAX_RATIO
-
-
-def check_xml_parts(data: bytes) -> None:
-    """Parse every XML part with defusedxml: no DTD, no entity, well-formed."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for entry in archive.infolist():
-            if not entry.filename.endswith((".xml", ".rels")):
+        total = 0
+        for entry in entries:
+            if entry.is_dir():
                 continue
-            try:
-                fromstring(archive.read(entry), forbid_dtd=True)
-            except DefusedXmlException:
-                raise UploadRejected("El documento contiene declaraciones XML no permitidas (DTD o entidades).") from None
-            except (ParseError, zipfile.BadZipFile, ValueError):
-                raise UploadRejected(f"El documento está dañado ({entry.filename}).") from None
+            size, body = _expand(archive, entry, MAX_UNCOMPRESSED - total, keep(entry.filename))
+            total += size
+            if size >= RATIO_CHECK_MIN_SIZE and size / max(entry.compress_size, 1) > MAX_RATIO:
+                raise UploadRejected("El documento tiene una compresión anómala y fue rechazado por seguridad.")
+            if body is not None:
+                package.parts[entry.filename] = body
+        compressed = sum(entry.compress_size for entry in entries) or 1
+        if total / compressed > MAX_RATIO:
+            raise UploadRejected("El documento tiene una compresión anómala y fue rechazado por seguridad.")
+    return package
+
+
+def _expand(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, room: int, keep: bool) -> tuple[int, bytes | None]:
+    """Return (expanded size, bytes if kept) of one entry, stopping once ``room`` is passed."""
+    chunks, size = [], 0
+    try:
+        with archive.open(entry) as stream:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > room:
+                    raise _too_big()
+                if keep:
+                    chunks.append(chunk)
+    except UploadRejected:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+        # A wrong CRC (sizes that lie), an unknown method, an encrypted entry.
+        raise _damaged(entry.filename) from None
+    return size, b"".join(chunks) if keep else None
+
+
+def check_zip_limits(data: bytes) -> None:
+    """Refuse an archive that expands too much, measured while decompressing (keeps nothing)."""
+    read_package(data, keep=lambda _name: False)
+
+
+def _content_types(package: Package) -> tuple[dict[str, str], dict[str, str]]:
+    """Return (extension -> content type, part name -> content type) from the package."""
+    raw = package.parts.get(CONTENT_TYPES)
+    if raw is None:
+        return {}, {}
+    root = _parse(CONTENT_TYPES, raw)
+    defaults, overrides = {}, {}
+    for node in root:
+        tag = node.tag.rsplit("}", 1)[-1]
+        if tag == "Default":
+            defaults[(node.get("Extension") or "").lower()] = node.get("ContentType") or ""
+        elif tag == "Override":
+            overrides[(node.get("PartName") or "").lstrip("/")] = node.get("ContentType") or ""
+    return defaults, overrides
+
+
+def _is_xml_type(content_type: str) -> bool:
+    content_type = content_type.lower().split(";")[0].strip()
+    return content_type.endswith("+xml") or content_type.endswith("/xml")
+
+
+def _looks_like_xml(body: bytes) -> bool:
+    head = body[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") or head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")
+
+
+def xml_part_names(package: Package) -> list[str]:
+    """Return the parts to parse as XML: declared XML, relationships, or XML by their bytes."""
+    defaults, overrides = _content_types(package)
+    names = []
+    for name, body in package.parts.items():
+        declared = overrides.get(name) or defaults.get(splitext(name)[1].lstrip(".").lower(), "")
+        if _is_xml_type(declared) or name.endswith((".xml", ".rels")) or _looks_like_xml(body):
+            names.append(name)
+    return names
+
+
+def _parse(name: str, body: bytes):
+    if len(body) > MAX_XML_PART:
+        raise UploadRejected(
+            f"Una parte del documento ({name}) es demasiado grande (máximo {MAX_XML_PART // 2**20} MB de texto XML).")
+    try:
+        return fromstring(body, forbid_dtd=True)
+    except DefusedXmlException:
+        raise UploadRejected("El documento contiene declaraciones XML no permitidas (DTD o entidades).") from None
+    except (ParseError, ValueError, SyntaxError):
+        raise _damaged(name) from None
+
+
+def check_xml_parts(data: bytes | Package) -> None:
+    """Parse every XML part of the package with defusedxml: no DTD, no entity, well-formed."""
+    package = data if isinstance(data, Package) else read_package(data)
+    names = xml_part_names(package)
+    if sum(len(package.parts[name]) for name in names) > MAX_XML_TOTAL:
+        raise UploadRejected(f"El documento tiene demasiado texto XML (máximo {MAX_XML_TOTAL // 2**20} MB).")
+    for name in names:
+        _parse(name, package.parts[name])
 
 
 def validate_upload(data: bytes, max_mb: int, allowed: tuple[str, ...] = ("docx",)) -> str:
@@ -87,18 +207,66 @@ def validate_upload(data: bytes, max_mb: int, allowed: tuple[str, ...] = ("docx"
         raise UploadRejected("El archivo está vacío.")
     if len(data) > max_mb * 1024 * 1024:
         raise UploadRejected(f"El archivo supera el tamaño máximo de {max_mb} MB.")
-    kind = "pdf" if data.startswith(b"%PDF-") else _sniff_zip(data)
+    package = None
+    if data.startswith(b"%PDF-"):
+        kind = "pdf"
+    elif data.startswith(b"PK\x03\x04"):
+        package = read_package(data)
+        kind = "docx" if all(part in package.parts for part in REQUIRED_DOCX_PARTS) else None
+    else:
+        kind = None
     if kind not in allowed:
         expected = " o ".join(KIND_LABELS[k] for k in allowed)
         raise UploadRejected(f"El contenido del archivo no corresponde a un {expected}.")
     if kind == "docx":
-        check_xml_parts(data)
+        check_no_macros(package)
+        check_xml_parts(package)
     return kind
 
 
-def _sniff_zip(data: bytes) -> str | None:
-    """Check the zip limits first, then whether it is a Word document."""
-    if not data.startswith(b"PK\x03\x04"):
-        return None
-    check_zip_limits(data)
-    return sniff(data)
+#: Parts and content types that mean the package carries macros (VBA) or ActiveX code.
+MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
+MACRO_TYPES = ("macroenabled", "vbaproject", "activex")
+
+
+def check_no_macros(package: Package) -> None:
+    """Refuse a package with macros or ActiveX controls: a controlled document is text."""
+    raw_types = package.parts.get(CONTENT_TYPES, b"").lower()
+    names = [name.lower() for name in package.parts]
+    if any(name.endswith(MACRO_PARTS) or "/activex/" in f"/{name}" for name in names) or any(
+            kind.encode() in raw_types for kind in MACRO_TYPES):
+        raise UploadRejected("El archivo contiene macros o controles ActiveX, que no se aceptan en un documento "
+                             "controlado. Guárdelo en Word como «Documento de Word (.docx)» sin macros e intente otra vez.")
+
+
+#: Images an author may place in a section: their signatures and the type they are stored as.
+IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+#: Largest image, in pixels: decoding takes 4 bytes a pixel (a 40 MP photo is 160 MB).
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def validate_image(data: bytes, max_mb: int) -> str:
+    """Return the content type of a PNG or JPEG image that decodes whole, else raise UploadRejected."""
+    if not data:
+        raise UploadRejected("El archivo está vacío.")
+    if len(data) > max_mb * 1024 * 1024:
+        raise UploadRejected(f"La imagen supera el tamaño máximo de {max_mb} MB.")
+    content_type = next((kind for signature, kind in IMAGE_SIGNATURES if data.startswith(signature)), None)
+    if content_type is None:
+        raise UploadRejected("Solo se aceptan imágenes PNG o JPEG (se revisa el contenido, no el nombre del archivo).")
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise UploadRejected(f"La imagen es demasiado grande ({width}×{height} píxeles; máximo 40 megapíxeles).")
+            expected = {"image/png": "PNG", "image/jpeg": "JPEG"}[content_type]
+            if image.format != expected:
+                raise UploadRejected("El contenido de la imagen no corresponde a su tipo.")
+            image.verify()
+    except UploadRejected:
+        raise
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds on a damaged file
+        raise UploadRejected("La imagen está dañada o incompleta; guárdela de nuevo e intente otra vez.") from None
+    return content_type

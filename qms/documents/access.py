@@ -25,6 +25,14 @@ def can_view_document(user, document) -> bool:
     return any(can_view_version(user, v) for v in document.versions)
 
 
+def is_author(user, version) -> bool:
+    """Return whether ``user`` is an author of the version: who created it, or a co-author
+    the quality committee added. A draft belongs to them: others may read it, not save it."""
+    if user is None or not getattr(user, "id", None):
+        return False
+    return user.id == version.created_by_id or any(u.id == user.id for u in version.coauthors)
+
+
 def can_edit_version(user, version) -> bool:
     """Return whether ``user`` may change the draft's content now."""
     from qms.documents.models import EDITABLE_STATES
@@ -34,4 +42,5 @@ def can_edit_version(user, version) -> bool:
         and user.is_authenticated
         and user.can(P.DOCUMENT_DRAFT)
         and version.state in EDITABLE_STATES
+        and is_author(user, version)
     )

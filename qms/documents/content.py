@@ -47,12 +47,28 @@ def plain_text(markdown_text: str) -> str:
 def section_texts(version) -> list[tuple[str, str, str]]:
     """Return ``(key, heading, text)`` for every section of the version's type.
 
-    A version authored in Word has its extracted text as a single section.
+    A version authored in Word has the text its file holds under each section's heading
+    (so it aligns with browser-authored versions), then the file's other headings; if the
+    file cannot be read, its extracted text as a single section.
     """
     if version.authoring_mode == "word":
-        return [("word", "Contenido (archivo Word)", version.source_text or "")]
+        return _word_section_texts(version)
     out = []
     for section in version.document.type.sections:
         heading = f"{section['number']}. {section['title']}"
         out.append((section["key"], heading, (version.sections or {}).get(section["key"], "")))
+    return out
+
+
+def _word_section_texts(version) -> list[tuple[str, str, str]]:
+    from qms.documents.word_sections import heading_key, match_version, section_label
+
+    found = match_version(version)
+    if found is None:
+        return [("word", "Contenido (archivo Word)", version.source_text or "")]
+    out = []
+    if found.preamble:
+        out.append(("word:preamble", "Texto antes del primer título", found.preamble))
+    out += [(s["key"], section_label(s), found.texts.get(s["key"], "")) for s in version.document.type.sections]
+    out += [(f"word:{heading_key(heading)}", heading, text) for heading, text in found.extra]
     return out

@@ -105,8 +105,13 @@ def edit_copy(actor, version) -> Download:
     return Download(data, _filename(version, "_edicion"), "edit")
 
 
-def upload_word_source(actor, version, data: bytes, expected_lock_version: int | None) -> None:
-    """Make an uploaded Word file the draft's content (checked, stored, text extracted)."""
+def upload_word_source(actor, version, data: bytes, expected_lock_version: int | None):
+    """Make an uploaded Word file the draft's content (checked, stored, text extracted).
+
+    Returns how the file's headings match the type's sections, for the page to show.
+    """
+    from qms.documents.word_sections import match_file
+
     if not can_view_version(actor, version):
         raise NotFound()
     if not can_edit_version(actor, version):
@@ -114,3 +119,4 @@ def upload_word_source(actor, version, data: bytes, expected_lock_version: int |
     text = text_of_upload(data, current_app.config["MAX_UPLOAD_MB"])
     stored = store.put(data, templates.DOCX_TYPE)
     documents.attach_word_source(actor, version, stored.sha256, text, expected_lock_version)
+    return match_file(version.document.type.sections, data)

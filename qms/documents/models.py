@@ -29,7 +29,9 @@ EDITABLE_STATES = frozenset({"draft", "returned"})
 
 #: Columns a version may still change once locked: its lifecycle, nothing of its content.
 LIFECYCLE_COLUMNS = frozenset(
-    {"state", "effective_at", "obsolete_at", "withdrawn_at", "withdrawn_reason", "obsolete_output_sha256", "lock_version"}
+    {"state", "effective_at", "obsolete_at", "withdrawn_at", "withdrawn_reason", "obsolete_output_sha256", "lock_version",
+     # A periodic review without changes moves the next review date, not the content.
+     "review_due"}
 )
 
 SIGNATURE_MEANINGS = {
@@ -44,6 +46,22 @@ document_regions = sa.Table(
     db.metadata,
     sa.Column("document_id", sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("region_code", sa.ForeignKey("regions.code"), primary_key=True),
+)
+
+#: People the quality committee added as co-authors of a draft (besides whoever created it).
+version_coauthors = sa.Table(
+    "version_coauthors",
+    db.metadata,
+    sa.Column("version_id", sa.ForeignKey("document_versions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), primary_key=True),
+)
+
+#: Authors who saved content into a version: they are its «Elaboró».
+version_contributors = sa.Table(
+    "version_contributors",
+    db.metadata,
+    sa.Column("version_id", sa.ForeignKey("document_versions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), primary_key=True),
 )
 
 version_references = sa.Table(
@@ -169,6 +187,9 @@ class DocumentVersion(db.Model):
     #: Record types the procedure produces (the association table belongs to the records module).
     record_types = relationship("RecordType", secondary="document_version_record_types", order_by="RecordType.code")
     signatures: Mapped[list["Signature"]] = relationship(back_populates="version", order_by="Signature.signed_at")
+    coauthors = relationship("User", secondary=version_coauthors, order_by="User.full_name")
+    contributors = relationship("User", secondary=version_contributors, order_by="User.full_name")
+    reviews: Mapped[list["PeriodicReview"]] = relationship(back_populates="version", order_by="PeriodicReview.signed_at")
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -246,6 +267,50 @@ class DistributionEntry(db.Model):
         return f"Rol: {self.role.label}" if self.role else f"Unidad: {self.unit.name}"
 
 
+class DefaultDistribution(db.Model):
+    """Who must read new documents of a type or of a process, unless the committee changes it."""
+
+    __tablename__ = "default_distribution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Exactly one of type and process says what the entry is the default of.
+    type_id: Mapped[int | None] = mapped_column(sa.ForeignKey("document_types.id"), index=True)
+    process_id: Mapped[int | None] = mapped_column(sa.ForeignKey("processes.id"), index=True)
+    role_id: Mapped[int | None] = mapped_column(sa.ForeignKey("roles.id"))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+
+    role = relationship("Role")
+    unit = relationship("Unit")
+
+    def __repr__(self) -> str:
+        return f"<DefaultDistribution type={self.type_id} process={self.process_id}>"
+
+
+class PeriodicReview(db.Model):
+    """A signed «revisado, sin cambios»: the effective version was reviewed and stays as it is."""
+
+    __tablename__ = "periodic_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("document_versions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    comment: Mapped[str] = mapped_column(sa.Text)
+    #: The review date it discharged and the next one it set.
+    previous_due: Mapped[date | None] = mapped_column(sa.Date)
+    next_due: Mapped[date] = mapped_column(sa.Date)
+    #: Name and position at signing time, as they are shown.
+    signer_name: Mapped[str] = mapped_column(sa.String(160))
+    signer_position: Mapped[str] = mapped_column(sa.String(160), default="")
+    #: SHA-256 of the content that was reviewed (the version's canonical content).
+    content_sha256: Mapped[str] = mapped_column(sa.String(64))
+
+    version: Mapped[DocumentVersion] = relationship(back_populates="reviews")
+
+    def __repr__(self) -> str:
+        return f"<PeriodicReview v{self.version_id} {self.next_due}>"
+
+
 class Acknowledgement(db.Model):
     """A toma de conocimiento: who read which effective version, and when."""
 
@@ -284,7 +349,7 @@ def _guard_locked_versions(session, _flush_context, _instances):
                     continue
                 if state.attrs[attr.key].history.has_changes():
                     raise ImmutableVersionError(f"la versión aprobada no puede cambiar ({attr.key})")
-            for rel in ("references", "record_types"):
+            for rel in ("references", "record_types", "coauthors", "contributors"):
                 if state.attrs[rel].history.has_changes():
                     raise ImmutableVersionError(f"la versión aprobada no puede cambiar ({rel})")
         if isinstance(obj, Signature):

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 
 from qms import search
 from qms.core import permissions as P
-from qms.documents import numbering
+from qms.documents import access, control, numbering
 from qms.documents.common import SEARCH_KIND, lock_document, lock_document_version, require, version_label
 from qms.documents.content import clean_sections
+from qms.documents.edit_changes import draft_changes
 from qms.documents.models import (
     EDITABLE_STATES,
     LOCKED_STATES,
@@ -70,6 +71,7 @@ def create_document(actor, *, doc_type: DocumentType, process, title: str, owner
         owner_id=(owner or actor).id, created_by_id=actor.id, regions=list(regions),
     )
     db.session.add(document)
+    control.apply_defaults(document)
     version = DocumentVersion(
         document=document, number=1, state="draft", title=title,
         sections=clean_sections(doc_type.sections, sections or {}),
@@ -88,12 +90,16 @@ def create_document(actor, *, doc_type: DocumentType, process, title: str, owner
 
 
 def _content_snapshot(version: DocumentVersion) -> dict:
-    """Return the draft's fields flattened, so the trail records only the sections that changed."""
-    snapshot = {"title": version.title, "change_description": version.change_description,
-                "references": [d.code for d in version.references],
-                "record_types": [t.code for t in version.record_types]}
-    snapshot.update({f"section.{key}": text for key, text in (version.sections or {}).items()})
-    return snapshot
+    """Return what a save may change, compared before and after it (``edit_changes``)."""
+    return {"title": version.title, "change_description": version.change_description,
+            "references": [d.code for d in version.references],
+            "record_types": [t.code for t in version.record_types],
+            "sections": dict(version.sections or {})}
+
+
+def check_can_write(actor, version: DocumentVersion) -> None:
+    """Refuse unless ``actor`` may put content into the draft now (state and authorship)."""
+    _check_editable(actor, version, None)
 
 
 def _check_editable(actor, version: DocumentVersion, expected_lock_version: int | None) -> None:
@@ -103,6 +109,7 @@ def _check_editable(actor, version: DocumentVersion, expected_lock_version: int 
         raise ServiceError(
             f"La versión está «{version.state_label}» y ya no se puede editar."
         )
+    refuse_if_not_author(actor, version)
     if expected_lock_version is not None and version.lock_version != expected_lock_version:
         raise ConflictError(
             "Otra persona guardó esta versión mientras usted la editaba. Su texto no se guardó: "
@@ -110,30 +117,76 @@ def _check_editable(actor, version: DocumentVersion, expected_lock_version: int 
         )
 
 
-def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict, change_description: str,
+def refuse_if_not_author(actor, version: DocumentVersion) -> None:
+    """Refuse a change to a draft by someone who is not one of its authors."""
+    if not access.is_author(actor, version):
+        owner = version.created_by.full_name if version.created_by else "otra persona"
+        raise ServiceError(f"Este borrador pertenece a {owner}: usted puede leerlo, pero no guardarlo ni enviarlo. "
+                           "El Comité de Calidad puede agregarle como coautor(a).")
+
+
+def _note_contributor(actor, version: DocumentVersion) -> None:
+    """Remember that ``actor`` put content into the version: the authors are its «Elaboró»."""
+    if actor is not None and all(u.id != actor.id for u in version.contributors):
+        version.contributors.append(actor)
+
+
+def set_coauthors(actor, version: DocumentVersion, users) -> DocumentVersion:
+    """Replace the co-authors of an open version (the quality committee decides who writes)."""
+    require(actor, P.DOCUMENT_MANAGE)
+    if version.state not in EDITABLE_STATES:
+        raise ServiceError(f"La versión está «{version.state_label}»: ya no se le agregan autores.")
+    users = [u for u in users if u.id != version.created_by_id and u.can(P.DOCUMENT_DRAFT)]
+    before = sorted(u.username for u in version.coauthors)
+    version.coauthors = users
+    db.session.flush()
+    after = sorted(u.username for u in version.coauthors)
+    if before != after:
+        trail.record(actor, "document.coauthors", "document_version", version.id, version_label(version),
+                     {"coauthors": [before, after]})
+    return version
+
+
+def save_draft(actor, version: DocumentVersion, *, title: str, sections: dict | None, change_description: str,
                references=(), record_types=None, expected_lock_version: int | None = None) -> DocumentVersion:
-    """Save the draft's content, refusing a save based on an outdated copy."""
+    """Save the draft's content, refusing a save based on an outdated copy.
+
+    ``sections`` None keeps them as they are: a draft authored in Word has its file as
+    content, so only its title, description and links are saved, and sections sent for it
+    are refused rather than silently dropped.
+    """
     _check_editable(actor, version, expected_lock_version)
+    if version.authoring_mode == "word" and sections is not None:
+        raise ServiceError("Este borrador se redacta en Word: su contenido es el archivo subido. Suba una nueva versión "
+                           "del archivo, o vuelva a la redacción por secciones antes de editar el texto aquí.")
     title = clean_title(title)
     references = [d for d in references if d.id != version.document_id]
     before = _content_snapshot(version)
     version.title = title
-    version.sections = clean_sections(version.document.type.sections, sections)
+    if sections is not None:
+        version.sections = clean_sections(version.document.type.sections, sections)
     version.change_description = (change_description or "").strip()
     version.references = list(references)
     if record_types is not None:
         version.record_types = list(record_types)
     version.updated_at = now_utc()
     version.updated_by_id = actor.id
-    version.document.title = title
+    if not _ever_in_force(version.document):
+        # Until a version is in force the draft's title is the document's; after that the
+        # register, traceability and exports keep the title in force (see make_effective).
+        version.document.title = title
+    details = draft_changes(version.document.type.sections, before, _content_snapshot(version))
+    if details:
+        _note_contributor(actor, version)
     db.session.flush()
-    after = {"title": version.title, "sections": version.sections,
-             "change_description": version.change_description,
-             "references": [d.code for d in version.references]}
-    trail.record(actor, "version.edited", "document_version", version.id, version_label(version),
-                 trail.changes(before, after))
+    trail.record(actor, "version.edited", "document_version", version.id, version_label(version), details)
     search.queue_index(SEARCH_KIND, version.id)
     return version
+
+
+def _ever_in_force(document: Document) -> bool:
+    """Return whether staff can already read a version of ``document`` (effective or obsolete)."""
+    return any(v.state in ("effective", "obsolete") for v in document.versions)
 
 
 def attach_word_source(actor, version: DocumentVersion, sha256: str, text: str,
@@ -146,6 +199,7 @@ def attach_word_source(actor, version: DocumentVersion, sha256: str, text: str,
     version.source_text = text or ""
     version.updated_at = now_utc()
     version.updated_by_id = actor.id
+    _note_contributor(actor, version)
     db.session.flush()
     trail.record(actor, "version.word_uploaded", "document_version", version.id, version_label(version),
                  trail.changes(before, {"authoring_mode": "word", "source_sha256": sha256}))
@@ -153,17 +207,40 @@ def attach_word_source(actor, version: DocumentVersion, sha256: str, text: str,
     return version
 
 
-def switch_to_browser(actor, version: DocumentVersion, expected_lock_version: int | None = None) -> DocumentVersion:
-    """Go back to authoring by sections (the uploaded file stays in the store and the trail)."""
+def switch_to_browser(actor, version: DocumentVersion, expected_lock_version: int | None = None):
+    """Go back to authoring by sections, with the Word file's text copied into them.
+
+    The text under each heading that matches a section goes to that section; other
+    headings become sub-headings of the section they follow. Refused when the file has
+    none of the type's headings (its text would have nowhere to go). The uploaded file
+    stays in the store and the trail. Returns the match, for the page to warn about.
+    """
+    from qms.documents import word_sections
+
     _check_editable(actor, version, expected_lock_version)
+    if version.authoring_mode != "word":
+        raise ServiceError("Este borrador ya se redacta por secciones.")
+    found = word_sections.match_version(version)
+    if found is None or not found.found:
+        raise ServiceError("El archivo Word no tiene ninguno de los títulos de las secciones de este tipo de documento, "
+                           "así que su texto no puede pasarse a las secciones. Agregue los títulos en Word (por ejemplo "
+                           "«1. Objetivo», con estilo Título 1) y súbalo de nuevo.")
+    schema = version.document.type.sections
+    before = {"authoring_mode": "word", "source_sha256": version.source_sha256}
+    version.sections = clean_sections(schema, word_sections.sections_from_word(schema, found))
     version.authoring_mode = "browser"
     version.source_sha256 = None
     version.source_text = ""
+    version.updated_at = now_utc()
     version.updated_by_id = actor.id
+    _note_contributor(actor, version)
     db.session.flush()
-    trail.record(actor, "version.browser_mode", "document_version", version.id, version_label(version), {})
+    trail.record(actor, "version.browser_mode", "document_version", version.id, version_label(version),
+                 {**trail.changes(before, {"authoring_mode": "browser", "source_sha256": None}),
+                  "sections_from_word": [s["key"] for s in found.found],
+                  "other_headings": [heading for heading, _text in found.extra]})
     search.queue_index(SEARCH_KIND, version.id)
-    return version
+    return found
 
 
 def open_version(document: Document) -> DocumentVersion | None:

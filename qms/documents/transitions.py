@@ -7,13 +7,15 @@ from datetime import date
 import sqlalchemy as sa
 
 from qms import search
+from qms.core import permissions as P
 from qms.core import signing
 from qms.core.workflow import Transition
-from qms.documents import workflow
 from qms.core.locking import for_update
+from qms.documents import control, workflow
 from qms.documents.common import SEARCH_KIND, lock_document, lock_document_version, require, version_label
 from qms.documents.content import content_sha256
 from qms.documents.models import Document, DocumentVersion, Signature
+from qms.documents.submission import check_submittable
 from qms.errors import ConflictError, ServiceError
 from qms.extensions import db
 from qms.timeutil import add_months, now_utc, today_local
@@ -22,8 +24,11 @@ from qms.trail import service as trail
 
 def _signers(version: DocumentVersion, meaning: str) -> set[int]:
     ids = {s.user_id for s in version.signatures if s.meaning == meaning}
-    if meaning == "authored" and version.created_by_id:
-        ids.add(version.created_by_id)
+    if meaning == "authored":
+        # Everyone who wrote it is an author, not only who signed the submission.
+        ids |= {u.id for u in version.contributors} | {u.id for u in version.coauthors}
+        if version.created_by_id:
+            ids.add(version.created_by_id)
     return ids
 
 
@@ -46,17 +51,31 @@ def _sign(actor, version: DocumentVersion, meaning: str, comment: str) -> Signat
     return signature
 
 
-def _validate_effective_date(effective_date: date | None) -> date:
+def _validate_effective_date(actor, effective_date: date | None, backdate_reason: str, details: dict) -> date:
+    """Return the effective date: today or later, or a past one set by the quality committee.
+
+    A past date is only for a version that was in force before it was registered here
+    (imported, or registered after the fact): the committee gives the reason, and the
+    trail keeps it with the date.
+    """
     today = today_local()
     if effective_date is None:
         return today
     if effective_date < today:
-        raise ServiceError("La fecha de vigencia no puede ser anterior a hoy.", field="effective_date")
+        if not actor.can(P.DOCUMENT_MANAGE):
+            raise ServiceError("La fecha de vigencia no puede ser anterior a hoy. Solo el Comité de Calidad puede "
+                               "registrar una fecha pasada (versión importada o registrada después).",
+                               field="effective_date")
+        if not (backdate_reason or "").strip():
+            raise ServiceError("Indique el motivo de la fecha de vigencia anterior a hoy (versión importada o "
+                               "registrada después).", field="backdate_reason")
+        details["backdated"] = {"effective_date": effective_date.isoformat(), "reason": backdate_reason.strip()}
     return effective_date
 
 
 def apply_transition(actor, version: DocumentVersion, name: str, *, password: str = "", comment: str = "",
-                     effective_date: date | None = None, expected_lock_version: int | None = None) -> DocumentVersion:
+                     effective_date: date | None = None, expected_lock_version: int | None = None,
+                     backdate_reason: str = "", confirm_empty_distribution: bool = False) -> DocumentVersion:
     """Move ``version`` along the workflow on behalf of ``actor``.
 
     Every user transition asks for the password again, as signing does.
@@ -81,15 +100,17 @@ def apply_transition(actor, version: DocumentVersion, name: str, *, password: st
         raise ServiceError(f"Debe indicar {word}.", field="comment")
     _check_segregation(actor, version, transition)
     signing.confirm_password(actor, password)
-    if name == "submit" and version.authoring_mode == "browser" and not any((version.sections or {}).values()):
-        raise ServiceError("La versión no tiene contenido: complete al menos una sección antes de enviarla.")
+    if name == "submit":
+        check_submittable(version, actor)
+    if name == "approve":
+        control.check_distribution_before_approval(version, confirm_empty_distribution)
 
     before = version.state
     details: dict = {"state": [before, transition.target]}
     if comment:
         details["comment"] = comment
     if name == "approve":
-        _approve(actor, version, _validate_effective_date(effective_date), details)
+        _approve(actor, version, _validate_effective_date(actor, effective_date, backdate_reason, details), details)
     else:
         if transition.signature:
             details["signature"] = _signature_details(_sign(actor, version, transition.signature, comment))
@@ -142,6 +163,8 @@ def make_effective(version: DocumentVersion, actor=None) -> None:
         search.queue_index(SEARCH_KIND, previous.id)
     version.state = "effective"
     version.effective_at = now_utc()
+    # The document's title is the one in force: what staff see in the register and elsewhere.
+    version.document.title = version.title
     db.session.flush()
     trail.record(actor, "version.make_effective", "document_version", version.id, version_label(version),
                  {"state": ["approved", "effective"], "review_due": version.review_due})

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from qms.core import permissions as P
-from qms.documents import access, acknowledgements, compare, queries, service, workflow
+from qms.documents import access, acknowledgements, compare, queries, service, word_checks, word_sections, workflow
 from qms.documents.forms import NewDocumentForm, SimpleForm, TransitionForm, draft_form_class, section_field_name
 from qms.documents.markdown import to_html
 from qms.documents.models import STATES, Document, DocumentType, DocumentVersion
@@ -101,18 +101,24 @@ def _transition_forms(version: DocumentVersion, override: dict | None = None) ->
     return forms
 
 
-def _render_version(version: DocumentVersion, override: dict | None = None, status: int = 200):
+def _render_version(version: DocumentVersion, override: dict | None = None, status: int = 200, review_form=None):
+    from qms.documents.control_views import control_context
+
     document = version.document
-    sections = [(s, to_html((version.sections or {}).get(s["key"], ""))) for s in document.type.sections]
+    sections = [(s, to_html((version.sections or {}).get(s["key"], ""), _image_url(version)))
+                for s in document.type.sections]
     return render_template(
         "documents/version.html", document=document, version=version, sections=sections,
         versions=[v for v in document.versions if access.can_view_version(current_user, v)],
         transitions=_transition_forms(version, override), states=STATES,
         can_edit=access.can_edit_version(current_user, version),
+        word_match=word_sections.match_version(version),
+        uncontrolled=word_checks.summary(found) if (found := word_checks.uncontrolled_of(version)) else [],
         can_revise=current_user.can(P.DOCUMENT_DRAFT) and service.open_version(document) is None
         and not any(v.state == "approved" for v in document.versions),
         acknowledged=version.state == "effective" and acknowledgements.has_acknowledged(current_user, version),
         simple_form=SimpleForm(),
+        **control_context(version, review_form),
     ), status
 
 
@@ -134,6 +140,7 @@ def edit(code: str, number: int):
     form.references.choices = options([(d.id, f"{d.code} · {d.title}") for d in db.session.scalars(
         sa.select(Document).where(Document.id != version.document_id).order_by(Document.code))])
     form.record_types.choices = options([(t.id, f"{t.code} · {t.name}") for t in record_types_for_choice()])
+    form.image_section.choices = [(s["key"], f"{s['number']}. {s['title']}") for s in schema]
     if not form.is_submitted():
         form.record_types.data = [t.id for t in version.record_types]
         form.title.data = version.title
@@ -144,9 +151,14 @@ def edit(code: str, number: int):
             getattr(form, section_field_name(section["key"])).data = (version.sections or {}).get(section["key"], "")
     previews, conflict = None, None
     if form.validate_on_submit():
-        typed = {s["key"]: getattr(form, section_field_name(s["key"])).data or "" for s in schema}
-        if "preview" in request.form:
-            previews = {key: to_html(text) for key, text in typed.items()}
+        # A Word-authored draft's content is its file: only the other fields are saved.
+        typed = None if version.authoring_mode == "word" else {
+            s["key"]: getattr(form, section_field_name(s["key"])).data or "" for s in schema}
+        image_url = _image_url(version)
+        if "preview" in request.form and typed is not None:
+            previews = {key: to_html(text, image_url) for key, text in typed.items()}
+        elif "upload_image" in request.form and not _place_image(version, form, typed):
+            pass  # the reason is on the image fields; everything typed is shown again
         else:
             try:
                 with as_conflict():
@@ -167,12 +179,36 @@ def edit(code: str, number: int):
                 db.session.rollback()
                 form_error(form, error)
             else:
-                flash("Borrador guardado.", "success")
+                flash("Imagen agregada al final de la sección y borrador guardado: mueva la línea «![…](imagen:…)» "
+                      "donde deba ir." if "upload_image" in request.form else "Borrador guardado.", "success")
                 return redirect(url_for("documents.edit", code=code, number=number))
     return render_template("documents/edit.html", document=version.document, version=version, form=form,
                            schema=schema, previews=previews, conflict=conflict,
-                           conflict_html={s["key"]: to_html((version.sections or {}).get(s["key"], "")) for s in schema}
-                           if conflict else None), 409 if conflict else 200
+                           conflict_html={s["key"]: to_html((version.sections or {}).get(s["key"], ""), _image_url(version))
+                                          for s in schema} if conflict else None), 409 if conflict else 200
+
+
+def _image_url(version):
+    """Return how a page addresses the images placed in ``version``'s sections."""
+    return lambda sha: url_for("doccontrol.image", code=version.document.code, number=version.number, sha256=sha)
+
+
+def _place_image(version, form, typed: dict | None) -> bool:
+    """Store the uploaded image and append it to the chosen section of ``typed``; False if refused."""
+    from qms.documents import images
+
+    if typed is None or not form.image.data:
+        form.image.errors = list(form.image.errors) + ["Elija la imagen que desea agregar."]
+        return False
+    key = form.image_section.data if form.image_section.data in typed else next(iter(typed), None)
+    try:
+        snippet = images.add_image(acting_user(), version, form.image.data.read(), form.image_alt.data)
+    except ServiceError as error:
+        db.session.rollback()
+        form_error(form, error if error.field else ServiceError(error.message, field="image"))
+        return False
+    typed[key] = "\n\n".join(t for t in ((typed.get(key) or "").rstrip(), snippet) if t)
+    return True
 
 
 def _as_int(value) -> int | None:
@@ -195,7 +231,9 @@ def transition(code: str, number: int, name: str):
     if form.validate_on_submit():
         outcome = attempt(lambda: service.apply_transition(
             acting_user(), version, name, password=form.password.data, comment=form.comment.data,
-            effective_date=form.effective_date.data, expected_lock_version=_as_int(form.lock_version.data)), form)
+            effective_date=form.effective_date.data, expected_lock_version=_as_int(form.lock_version.data),
+            backdate_reason=form.backdate_reason.data or "",
+            confirm_empty_distribution=bool(form.confirm_empty_distribution.data)), form)
         if outcome.ok:
             flash(f"{workflow.TRANSITIONS[name].label}: hecho. La versión está «{version.state_label}».", "success")
             return redirect(url_for("documents.version_detail", code=code, number=number))

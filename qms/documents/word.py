@@ -12,13 +12,16 @@ from flask import current_app, url_for
 from qms.docgen import render, stamp
 from qms.docgen import service as docgen
 from qms.docgen.context import data_sha256
-from qms.documents.word_context import version_context
+from qms.docgen.properties import Properties
+from qms.documents.word_context import author_names, version_context
 from qms.errors import ServiceError
 from qms.storage import store
 
 #: Mark printed on every page of a copy that is not the official one, by state.
 MARKS = {"obsolete": "OBSOLETO", "withdrawn": "ANULADO"}
 DRAFT_MARK = "BORRADOR"
+#: Printed address outside any request when QMS_BASE_URL is not set.
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
 
 
 def verification_url(code: str) -> str:
@@ -27,10 +30,13 @@ def verification_url(code: str) -> str:
     if base:
         return f"{base.rstrip('/')}/verificar/{code}"
     try:
+        # In a request, the address the person asked on (a copy downloaded from the intranet
+        # leads back to it); outside one, SERVER_NAME when it is set.
         return url_for("word.verify", verification_code=code, _external=True)
     except RuntimeError:
-        # No request and no SERVER_NAME (a CLI run without QMS_BASE_URL).
-        return f"/verificar/{code}"
+        # No request and no SERVER_NAME (a CLI run, the demo loader, without QMS_BASE_URL):
+        # the address of a local server, as ``flask run`` serves it.
+        return f"{LOCAL_BASE_URL}/verificar/{code}"
 
 
 def _is_word_authored(version) -> bool:
@@ -55,9 +61,27 @@ def render_version(version):
     context = build_context(version, inst)
     if _is_word_authored(version):
         document = docgen.stamp_word_file(_read_source(version.source_sha256), context, inst)
-        return document, f"word:{version.source_sha256}", context
-    document, label = docgen.render_controlled(version.document.type.template_name, context, inst)
+        label = f"word:{version.source_sha256}"
+    else:
+        document, label = docgen.render_controlled(version.document.type.template_name, context, inst)
+    docgen.set_properties(document, properties_of(version))
     return document, label, context
+
+
+def properties_of(version) -> Properties:
+    """Return the file properties of ``version``: its controlled data, nobody's personal ones."""
+    document = version.document
+    approved = version.signature("approved")
+    return Properties(
+        title=version.title,
+        subject=document.code,
+        author=", ".join(author_names(version)),
+        created=version.created_at,
+        modified=approved.signed_at if approved is not None else version.updated_at,
+        version=f"{version.number:02d}",
+        keywords=f"{document.code} {version.label} {document.type.name}",
+        category=document.type.name,
+    )
 
 
 def _read_source(sha256: str) -> bytes:

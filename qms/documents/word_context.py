@@ -26,15 +26,31 @@ def _signer(signature) -> dict:
 
 
 def approval_of(version) -> dict:
-    """Return who authored, reviewed and approved ``version`` (blank when not yet)."""
-    return {meaning: _signer(version.signature(meaning)) for meaning in ("authored", "reviewed", "approved")}
+    """Return who authored, reviewed and approved ``version`` (blank when not yet).
+
+    «Elaboró» names every author who saved content, once the version is signed.
+    """
+    approval = {meaning: _signer(version.signature(meaning)) for meaning in ("authored", "reviewed", "approved")}
+    if approval["authored"]["name"] and version.contributors:
+        approval["authored"]["name"] = ", ".join(author_names(version))
+        positions = {u.position for u in version.contributors if u.position}
+        approval["authored"]["position"] = ", ".join(sorted(positions)) or approval["authored"]["position"]
+    return approval
 
 
 def _author_name(version) -> str:
+    return ", ".join(author_names(version))
+
+
+def author_names(version) -> list[str]:
+    """Return who authored ``version`` (Elaboró): those who saved content into it, else its
+    signer, else who created it."""
+    if version.contributors:
+        return [u.full_name for u in version.contributors]
     signature = version.signature("authored")
     if signature is not None:
-        return signature.signer_name
-    return getattr(version.created_by, "full_name", "") if version.created_by else ""
+        return [signature.signer_name]
+    return [version.created_by.full_name] if version.created_by else []
 
 
 def changes_of(version) -> list[dict]:

@@ -1,15 +1,17 @@
 """A version's Word files: download, edit in Word and upload back, and the public verification page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from qms.core import permissions as P
 from qms.docgen.http import send_docx
-from qms.documents import delivery, verification
+from qms.documents import delivery, verification, word_checks
 from qms.documents import service as documents
 from qms.documents.access import can_edit_version, can_view_version
+from qms.documents.forms import SimpleForm
 from qms.documents.word_forms import WordUploadForm
+from qms.documents.word_sections import section_label
 from qms.errors import ConflictError, NotFound, ServiceError
 from qms.extensions import db
 from qms.web import acting_user, as_conflict, login_required, permission_required, public
@@ -76,8 +78,8 @@ def upload_source(code: str, number: int):
     if form.validate_on_submit():
         try:
             with as_conflict():
-                delivery.upload_word_source(acting_user(), version, form.file.data.read(),
-                                            _as_int(form.lock_version.data))
+                found = delivery.upload_word_source(acting_user(), version, form.file.data.read(),
+                                                    _as_int(form.lock_version.data))
                 db.session.commit()
         except ConflictError as error:
             db.session.rollback()
@@ -87,9 +89,41 @@ def upload_source(code: str, number: int):
             form.file.errors = list(form.file.errors) + [error.message]
         else:
             flash("Archivo Word recibido: ahora es el contenido de este borrador.", "success")
+            for line in word_checks.summary(word_checks.uncontrolled_of(version)):
+                flash(line, "warning")
+            if found.missing_required:
+                flash("Al archivo le faltan secciones del tipo de documento: "
+                      + "; ".join(section_label(s) for s in found.missing_required)
+                      + ". No podrá enviarse a revisión hasta que las tenga.", "warning")
             return redirect(url_for("documents.version_detail", code=code, number=number))
     return render_template("documents/upload_source.html", version=version, document=version.document, form=form,
                            max_mb=current_app.config["MAX_UPLOAD_MB"])
+
+
+@bp.route("/documentos/<code>/v/<int:number>/redactar-por-secciones", methods=["POST"])
+@permission_required(P.DOCUMENT_DRAFT)
+def switch_to_browser(code: str, number: int):
+    """Go back from a Word file to sections: the file's text is copied into them, or refused."""
+    version = _load_version(code, number)
+    if (refusal := _refuse_if_locked(version)) is not None:
+        return refusal
+    back = redirect(url_for("documents.version_detail", code=code, number=number))
+    if not SimpleForm().validate_on_submit():
+        flash("La solicitud no es válida; recargue la página e intente de nuevo.", "danger")
+        return back
+    try:
+        found = documents.switch_to_browser(acting_user(), version, _as_int(request.form.get("lock_version")))
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return back
+    db.session.commit()
+    flash("El texto del archivo Word se copió a las secciones. Revise cada sección: el formato de Word (estilos, "
+          "imágenes, tablas complejas) no se conserva.", "warning")
+    if found.missing:
+        flash("Secciones que el archivo no tenía y quedaron vacías: "
+              + "; ".join(section_label(s) for s in found.missing) + ".", "warning")
+    return redirect(url_for("documents.edit", code=code, number=number))
 
 
 def _as_int(value) -> int | None:

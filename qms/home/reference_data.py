@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from qms.auth.models import Role
 from qms.core.permissions import DEFAULT_ROLES
-from qms.documents.models import DocumentType
+from qms.documents.models import DefaultDistribution, DocumentType
 from qms.extensions import db
 from qms.org import reference
 from qms.records import service as records
@@ -44,9 +44,11 @@ def load_reference_data() -> dict[str, int]:
     }
     types = {t.code for t in db.session.scalars(sa.select(DocumentType))}
     counts["document_types"] = 0
+    new_types = []
     for spec in reference.DOCUMENT_TYPES:
         if spec["code"] not in types:
-            db.session.add(DocumentType(**spec))
+            new_types.append(DocumentType(**spec))
+            db.session.add(new_types[-1])
             counts["document_types"] += 1
     roles = {r.name for r in db.session.scalars(sa.select(Role))}
     counts["roles"] = 0
@@ -54,6 +56,11 @@ def load_reference_data() -> dict[str, int]:
         if name not in roles:
             db.session.add(Role(name=name, label=label, permissions=sorted(permissions)))
             counts["roles"] += 1
+    db.session.flush()
+    # Every staff member reads what is in force, unless the committee narrows a type's list.
+    staff = db.session.scalar(sa.select(Role).where(Role.name == "staff"))
+    if staff is not None:
+        db.session.add_all(DefaultDistribution(type_id=t.id, role_id=staff.id) for t in new_types)
     counts["record_types"] = records.load_default_record_types()
     if db.session.scalar(sa.select(Institution.id)) is None:
         db.session.add(Institution(id=1, name="Institución sin nombre"))

@@ -75,7 +75,14 @@ class Holder:
         the first search of a common word after a commit reads only the new segment.
         """
         if not self.searcher.up_to_date():
-            self.searcher = self.searcher.refresh()
+            # Not ``searcher.refresh()``: Whoosh-Reloaded's reader reuse appends the old
+            # reader's segments to the current ones, so after a merge the merged-away
+            # segments stay searchable and every entry they held is found again (a saved
+            # draft listed its effective version several times). A searcher on the table of
+            # contents has exactly the current segments; ``segcache`` keeps what it read of
+            # the segments that did not change, keyed by segment id.
+            stale, self.searcher = self.searcher, self.ix.searcher()
+            stale.close()
             self._layout()
 
     def term_set(self, fieldname: str, value: str) -> int:

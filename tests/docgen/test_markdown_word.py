@@ -91,3 +91,37 @@ def test_hard_break_and_link():
     paragraph = write("línea  \nsiguiente [sitio](https://www.dipres.gob.cl)").paragraphs[0]
     assert paragraph._p.find(f".//{qn('w:br')}") is not None
     assert "sitio (https://www.dipres.gob.cl)" in paragraph.text
+
+
+TABLE = ("| N° | Actividad | Responsable | Monto |\n|:---:|---|---|---:|\n"
+         "| 1 | Revisar las postulaciones recibidas en la plataforma regional | Encargada regional | 1.200 |\n"
+         "| 2 | Publicar resultados | Jefatura | 300 |")
+
+
+def _cells(table):
+    return [[c for c in row.cells] for row in table.rows]
+
+
+def test_table_cells_are_left_aligned_unless_marked():
+    table = write(TABLE).tables[0]
+    alignment = [[c.paragraphs[0]._p.pPr.find(qn("w:jc")).get(qn("w:val")) for c in row] for row in _cells(table)]
+    assert alignment[1] == ["center", "left", "left", "right"]
+    plain = write("| a | b |\n|---|---|\n| c | d |").tables[0]
+    assert {c.paragraphs[0]._p.pPr.find(qn("w:jc")).get(qn("w:val")) for row in _cells(plain) for c in row} == {"left"}
+
+
+def test_table_columns_are_as_wide_as_their_content():
+    table = write(TABLE).tables[0]
+    widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+    assert sum(widths) == int(16.5 * 567)
+    number, activity, responsible, amount = widths
+    assert number < amount < responsible < activity
+    assert number >= 6 * sum(widths) / (6 + 42 + 20 + 7) * 0.99
+
+
+def test_table_rows_stay_whole_and_the_header_repeats():
+    table = write(TABLE).tables[0]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    for row in table.rows:
+        assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+    assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])

@@ -107,6 +107,8 @@ def test_verification_page_tells_whether_the_copy_is_in_force(client, users, mak
     response = client.get(f"/verificar/{first.verification_code}")
     assert response.status_code == 200 and "versión vigente".encode() in response.data
     second = documents.start_revision(users["author"], document)
+    documents.save_draft(users["author"], second, title=second.title, sections=dict(second.sections),
+                         change_description="Se revisa el procedimiento.")
     walk_to(second, "effective", users)
     db.session.commit()
     page = client.get(f"/verificar/{first.verification_code.lower()}").get_data(as_text=True)

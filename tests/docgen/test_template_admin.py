@@ -2,6 +2,7 @@
 import io
 
 import docx
+import pytest
 import sqlalchemy as sa
 
 from qms.docgen import templates
@@ -110,3 +111,33 @@ def test_others_cannot_manage_templates(client, login, users):
     login("quality")
     assert client.get("/admin/plantillas").status_code == 403
     assert post(client, restyled()).status_code == 403
+
+
+HOSTILE = {
+    "a billion-long loop": "{% for i in range(10**9) %}{{ i }}{% endfor %}",
+    "a recursive macro": "{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(1) }}",
+    "a two-gigabyte string": "{{ 'x'|center(2000000000) }}",
+    "a loop that never ends": "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("label", list(HOSTILE))
+def test_hostile_templates_are_refused_within_bounds(client, login, users, label):
+    """GIVEN a template that would loop, recurse or fill the memory THEN it is refused with a message,
+    in bounded time, and the web process's memory does not grow."""
+    import resource
+    import time
+
+    login("admin")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    response = post(client, restyled(HOSTILE[label]))
+    elapsed = time.monotonic() - started
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, label
+    assert any(word in page for word in ("tardó demasiado", "demasiada memoria", "se llama a sí misma",
+                                         "no se pudo generar")), label
+    assert elapsed < 20
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KB: < 100 MB more
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TemplateVersion).where(
+        TemplateVersion.origin == "upload")) == 0

@@ -158,6 +158,8 @@ def test_withdraw_needs_a_reason_and_keeps_the_code(make_document, users):
 
 def test_optimistic_locking_refuses_a_stale_save(make_document, users):
     version = make_document().versions[0]
+    service.set_coauthors(users["quality"], version, [users["quality"]])
+    db.session.commit()
     seen = version.lock_version
     service.save_draft(users["author"], version, title="Primera", sections={"objetivo": "A"},
                        change_description="", expected_lock_version=seen)
@@ -233,3 +235,60 @@ def test_review_due_lists(make_document, users):
         assert review_due() == {"overdue": [], "soon": [version]}
     with freeze_time(f"{version.review_due - timedelta(days=31)} 12:00:00"):
         assert review_due() == {"overdue": [], "soon": []}
+
+
+def test_change_description_is_required_from_version_02(make_document, users):
+    document = make_document(state="effective")
+    v2 = service.start_revision(users["author"], document)
+    service.save_draft(users["author"], v2, title=v2.title, sections={"objetivo": "Nuevo."}, change_description="  ")
+    with pytest.raises(ServiceError, match="descripción del cambio es obligatoria"):
+        service.apply_transition(users["author"], v2, "submit", password=PASSWORD)
+    service.save_draft(users["author"], v2, title=v2.title, sections={"objetivo": "Nuevo."},
+                       change_description="Se actualiza el objetivo.")
+    service.apply_transition(users["author"], v2, "submit", password=PASSWORD)
+    assert v2.state == "in_review"
+
+
+def test_first_version_may_go_without_change_description(make_document, users):
+    version = make_document().versions[0]
+    service.save_draft(users["author"], version, title=version.title, sections={"objetivo": "Texto."},
+                       change_description="")
+    service.apply_transition(users["author"], version, "submit", password=PASSWORD)
+    assert version.state == "in_review"
+
+
+@pytest.fixture
+def committee_approver(users):
+    from qms.auth import service as auth
+
+    user = auth.create_user(None, username="comite", full_name="Persona Comité", password=PASSWORD,
+                            roles=["quality", "approver"])
+    db.session.commit()
+    return user
+
+
+def test_committee_may_register_a_past_effective_date_with_a_reason(make_document, users, committee_approver):
+    version = make_document(state="in_approval").versions[0]
+    past = today_local() - timedelta(days=400)
+    with pytest.raises(ServiceError, match="motivo de la fecha"):
+        service.apply_transition(committee_approver, version, "approve", password=PASSWORD, effective_date=past)
+    service.apply_transition(committee_approver, version, "approve", password=PASSWORD, effective_date=past,
+                             backdate_reason="Procedimiento vigente desde 2025, importado del sistema anterior.")
+    assert version.state == "effective" and version.effective_date == past
+    assert version.review_due == add_months(past, 24)
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "version.approve")).one()
+    assert entry.details["backdated"] == {"effective_date": past.isoformat(),
+                                          "reason": "Procedimiento vigente desde 2025, importado del sistema anterior."}
+
+
+def test_approver_outside_the_committee_cannot_backdate(make_document, users, client, login):
+    version = make_document(state="in_approval").versions[0]
+    login("approver")
+    page = client.get(f"/documentos/{version.document.code}/v/1").get_data(as_text=True)
+    assert "Motivo de una fecha pasada" not in page
+    response = client.post(f"/documentos/{version.document.code}/v/1/accion/approve", data={
+        "approve-password": PASSWORD, "approve-effective_date": (today_local() - timedelta(days=3)).isoformat(),
+        "approve-backdate_reason": "Quiero.", "approve-lock_version": version.lock_version})
+    assert response.status_code == 400 and "Solo el Comité de Calidad" in response.get_data(as_text=True)
+    db.session.refresh(version)
+    assert version.state == "in_approval"

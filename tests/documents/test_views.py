@@ -62,6 +62,8 @@ def test_concurrent_save_is_refused_showing_the_other_text(client, users, login,
 
     document = make_document()
     version = document.versions[0]
+    service.set_coauthors(users["quality"], version, [users["quality"]])
+    db.session.commit()
     stale = version.lock_version
     service.save_draft(users["quality"], version, title="Título de calidad", sections={"objetivo": "Texto de calidad"},
                        change_description="", expected_lock_version=stale)
