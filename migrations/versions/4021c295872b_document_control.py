@@ -1,7 +1,7 @@
 """document control: co-authors, contributors, default distribution, periodic reviews
 
 Revision ID: 4021c295872b
-Revises: c4d4392a310d
+Revises: 8bcd54ffc6d1
 Create Date: 2026-12-01 11:33:02.648840
 
 """
@@ -13,7 +13,7 @@ import qms.db
 
 # revision identifiers, used by Alembic.
 revision = '4021c295872b'
-down_revision = 'c4d4392a310d'
+down_revision = '8bcd54ffc6d1'
 branch_labels = None
 depends_on = None
 
