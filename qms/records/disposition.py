@@ -249,6 +249,8 @@ def _release_unreferenced(candidates: set[str]) -> set[str]:
 @event.listens_for(Session, "after_commit")
 def _unlink_after_commit(session: Session) -> None:
     """Remove the released files from the store, now that the disposition is committed."""
+    if session.get_nested_transaction() is not None:
+        return  # only a savepoint was released: the disposition may still be rolled back
     pending = session.info.pop(PENDING_UNLINK, None)
     if not pending:
         return

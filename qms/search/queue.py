@@ -63,6 +63,11 @@ def _after_commit(session: Session) -> None:
 
     Never raises: the user's change is committed whatever happens to the index.
     """
+    if session.get_nested_transaction() is not None:
+        # A savepoint was released (SQLAlchemy fires after_commit for it too): the outer
+        # transaction, still open, holds the change and, on SQLite, the write lock that a
+        # sync would wait on. The jobs wait for the real commit.
+        return
     if not session.info.pop(PENDING, False) or not has_app_context():
         return
     if not current_app.config.get("SEARCH_ENABLED", True):
