@@ -33,6 +33,8 @@ def sample_values(app, users, document):
         "name": "submit",
         "filename": "app.css",
         "verification_code": document.versions[0].verification_code,
+        # An image placed in a section, by content hash (an unknown one is a 404).
+        "sha256": "0" * 64,
     }
     # Each module adds the objects its routes need in tests/<module>/access_samples.py,
     # a function ``make_samples(users, document) -> {argument name: value}``.
