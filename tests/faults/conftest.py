@@ -96,6 +96,8 @@ class Site:
         document = service.create_document(author, doc_type=doc_type, process=self.process, title=title)
         service.save_draft(author, document.versions[0], title=title, change_description="Primera versión.",
                            sections={"objetivo": "Objetivo inicial.", "alcance": "Todo el servicio."})
+        # Two people write one draft only as co-authors: the committee names itself one.
+        service.set_coauthors(users["quality"], document.versions[0], [users["quality"]])
         walk_to(document.versions[0], state, users)
         db.session.commit()
         return document
