@@ -44,3 +44,16 @@ def can_edit_version(user, version) -> bool:
         and version.state in EDITABLE_STATES
         and is_author(user, version)
     )
+
+
+def why_not_editable(user, version) -> str | None:
+    """Return, in Spanish, why ``user`` may not change the draft now (None if they may)."""
+    from qms.documents.models import EDITABLE_STATES
+
+    if version.state not in EDITABLE_STATES:
+        return f"La versión está «{version.state_label}» y ya no se puede editar."
+    if not is_author(user, version):
+        owner = version.created_by.full_name if version.created_by else "otra persona"
+        return (f"Este borrador pertenece a {owner}: usted puede leerlo, pero no guardarlo ni enviarlo. "
+                "El Comité de Calidad puede agregarle como coautor(a).")
+    return None

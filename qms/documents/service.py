@@ -105,11 +105,9 @@ def check_can_write(actor, version: DocumentVersion) -> None:
 def _check_editable(actor, version: DocumentVersion, expected_lock_version: int | None) -> None:
     require(actor, P.DOCUMENT_DRAFT)
     lock_document_version(version)  # the state and counter checked below are the committed ones
-    if version.state not in EDITABLE_STATES:
-        raise ServiceError(
-            f"La versión está «{version.state_label}» y ya no se puede editar."
-        )
-    refuse_if_not_author(actor, version)
+    refusal = access.why_not_editable(actor, version)
+    if refusal:
+        raise ServiceError(refusal)
     if expected_lock_version is not None and version.lock_version != expected_lock_version:
         raise ConflictError(
             "Otra persona guardó esta versión mientras usted la editaba. Su texto no se guardó: "
@@ -120,9 +118,7 @@ def _check_editable(actor, version: DocumentVersion, expected_lock_version: int 
 def refuse_if_not_author(actor, version: DocumentVersion) -> None:
     """Refuse a change to a draft by someone who is not one of its authors."""
     if not access.is_author(actor, version):
-        owner = version.created_by.full_name if version.created_by else "otra persona"
-        raise ServiceError(f"Este borrador pertenece a {owner}: usted puede leerlo, pero no guardarlo ni enviarlo. "
-                           "El Comité de Calidad puede agregarle como coautor(a).")
+        raise ServiceError(access.why_not_editable(actor, version))
 
 
 def _note_contributor(actor, version: DocumentVersion) -> None:

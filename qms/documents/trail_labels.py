@@ -1,8 +1,8 @@
 """How the trail should speak of document entries: Spanish action names and readable details.
 
-The trail views do not use this yet (their rewrite is pending); they can call
-``TRAIL_ACTION_LABELS.get(entry.action)`` and ``detail_lines(entry.action, entry.details)``.
-Nothing here reads the database: it only turns what an entry stored into lines of text.
+``trail_objects.py`` registers both with the trail (``qms.trail.wording``), whose pages
+show them. Nothing here reads the database: it only turns what an entry stored into
+lines of text.
 """
 from __future__ import annotations
 

@@ -16,7 +16,9 @@ from qms.documents.access import PUBLIC_STATES, can_view_document, can_view_vers
 from qms.documents.common import version_label
 from qms.documents.models import Document, DocumentVersion
 from qms.extensions import db
+from qms.documents.trail_labels import TRAIL_ACTION_LABELS, detail_lines
 from qms.trail.registry import ObjectKind, loader, register
+from qms.trail.wording import register_actions
 
 
 def _with_public_version(column):
@@ -62,3 +64,5 @@ register(ObjectKind(
     describe=lambda version: f"{version_label(version)} · {version.title}",
     link=lambda version: url_for("documents.version_detail", code=version.document.code, number=version.number),
 ))
+
+register_actions(TRAIL_ACTION_LABELS, detail_lines)

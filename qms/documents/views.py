@@ -133,7 +133,7 @@ def version_detail(code: str, number: int):
 def edit(code: str, number: int):
     version = _load_version(code, number)
     if not access.can_edit_version(current_user, version):
-        flash(f"La versión está «{version.state_label}» y no se puede editar.", "warning")
+        flash(access.why_not_editable(current_user, version) or "Esta versión no se puede editar.", "warning")
         return redirect(url_for("documents.version_detail", code=code, number=number))
     schema = version.document.type.sections
     form = draft_form_class(schema)()

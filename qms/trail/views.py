@@ -11,7 +11,7 @@ from flask import Blueprint, abort, has_request_context, render_template, reques
 from flask_login import current_user
 
 from qms.core import permissions as P
-from qms.trail import registry
+from qms.trail import registry, wording
 from qms.trail.listing import TrailPage, of_objects
 from qms.trail.models import AuditEntry
 from qms.web import page_arg, permission_required
@@ -61,4 +61,5 @@ def _keep_the_subject(endpoint: str, values: dict) -> None:
 def _render(page: TrailPage, filters: dict | None = None, subject: str | None = None):
     object_types = {object_type: kind.label for object_type, kind in registry.registered().items()}
     return render_template("trail/index.html", page=page, filters=filters or {}, subject=subject,
-                           object_types=object_types)
+                           object_types=object_types, actions=wording.known_actions(),
+                           action_label=wording.action_label, detail_lines=wording.detail_lines)

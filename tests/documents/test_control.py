@@ -32,6 +32,8 @@ def test_another_author_reads_but_cannot_save_or_submit(client, login, users, ma
     response = client.post(f"/documentos/{version.document.code}/v/1/editar", data={
         "title": "Tomado", "s_objetivo": "Otro texto", "lock_version": version.lock_version, "save": "1"})
     assert response.status_code == 302  # back to the version, with the reason
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Este borrador pertenece a Persona Author" in shown and "no se puede editar" not in shown
     db.session.refresh(version)
     assert version.title == "Procedimiento de prueba"
     with pytest.raises(ServiceError, match="pertenece a Persona Author"):

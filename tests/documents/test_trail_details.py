@@ -52,3 +52,19 @@ def test_every_documents_action_has_a_spanish_label(make_document, users):
         AuditEntry.object_type.in_(("document", "document_version")))))
     assert actions <= set(TRAIL_ACTION_LABELS)
     assert detail_lines("version.submit", {"state": ["draft", "in_review"]}) == ["Estado: Borrador → En revisión"]
+
+
+def test_the_trail_page_speaks_spanish_and_shows_what_changed(client, make_document, users, login):
+    document = make_document(sections={"objetivo": "Controlar los registros del servicio."})
+    version = document.versions[0]
+    service.save_draft(users["author"], version, title=version.title,
+                       sections={"objetivo": "Controlar los documentos del servicio."},
+                       change_description="Primera versión.")
+    db.session.commit()
+    login("quality")
+    page = client.get(f"/bitacora/documento/{document.code}").get_data(as_text=True)
+    assert "Borrador guardado" in page and "Documento creado" in page
+    assert "Sección «1. Objetivo»: Controlar los [-registros-] {+documentos+} del servicio." in page
+    assert "→ —" not in page
+    listing = client.get("/bitacora/?action=version.edited").get_data(as_text=True)
+    assert "Borrador guardado" in listing and '<option value="version.approve">Aprobada (Aprobó)</option>' in listing
