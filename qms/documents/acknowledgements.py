@@ -46,22 +46,19 @@ def acknowledge(actor, version: DocumentVersion) -> Acknowledgement:
     return ack
 
 
-def pending_for(user) -> list[DocumentVersion]:
-    """Return effective versions whose distribution names ``user`` and that they have not read."""
-    role_ids = [r.id for r in user.roles]
+def pending_query(user, versions: sa.Select | None = None) -> sa.Select:
+    """Return ``versions`` (default: all) narrowed to the effective ones whose distribution
+    names ``user`` and that they have not read; the caller joins ``Document`` if it orders by it."""
+    role_ids = sa.select(user_roles.c.role_id).where(user_roles.c.user_id == user.id)
     named = sa.or_(DistributionEntry.role_id.in_(role_ids), DistributionEntry.unit_id == user.unit_id) \
         if user.unit_id else DistributionEntry.role_id.in_(role_ids)
     read = sa.select(Acknowledgement.version_id).where(Acknowledgement.user_id == user.id)
-    return db.session.scalars(
-        sa.select(DocumentVersion)
-        .join(Document, DocumentVersion.document_id == Document.id)
-        .where(
-            DocumentVersion.state == "effective",
-            DocumentVersion.id.not_in(read),
-            Document.id.in_(sa.select(DistributionEntry.document_id).where(named)),
-        )
-        .order_by(Document.code)
-    ).all()
+    stmt = versions if versions is not None else sa.select(DocumentVersion)
+    return stmt.where(
+        DocumentVersion.state == "effective",
+        DocumentVersion.id.not_in(read),
+        DocumentVersion.document_id.in_(sa.select(DistributionEntry.document_id).where(named)),
+    )
 
 
 def report(version: DocumentVersion) -> dict:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from qms.core import permissions as P
 from qms.documents.models import Document, DocumentType, DocumentVersion, Signature, document_regions
@@ -87,14 +87,47 @@ def review_due(within_days: int = 30) -> dict[str, list[DocumentVersion]]:
     }
 
 
+#: How many items of each inbox section the inbox page shows; "ver todos" pages the rest.
+INBOX_CAP = 15
+
+
+@dataclass
+class Capped:
+    """The first items of a section and how many there are in all."""
+
+    items: list
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.items)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+#: Section key -> its title, in the order the inbox shows them (``section_query`` builds each).
+INBOX_SECTIONS = {
+    "returned": "Borradores devueltos con observaciones",
+    "drafts": "Mis borradores",
+    "to_review": "Documentos por revisar",
+    "to_approve": "Documentos por aprobar",
+    "acknowledgements": "Documentos vigentes por leer (toma de conocimiento)",
+    "reviews_due": "Documentos con revisión vencida o próxima",
+}
+
+
 @dataclass
 class DocumentInbox:
-    returned: list = field(default_factory=list)
-    drafts: list = field(default_factory=list)
-    to_review: list = field(default_factory=list)
-    to_approve: list = field(default_factory=list)
-    acknowledgements: list = field(default_factory=list)
-    reviews_due: list = field(default_factory=list)
+    returned: Capped | None = None
+    drafts: Capped | None = None
+    to_review: Capped | None = None
+    to_approve: Capped | None = None
+    acknowledgements: Capped | None = None
+    reviews_due: Capped | None = None
 
 
 def _signed_by(user_id: int, meaning: str):
@@ -105,31 +138,53 @@ def _authored_by(user) -> sa.ColumnElement:
     return sa.or_(DocumentVersion.created_by_id == user.id, DocumentVersion.id.in_(_signed_by(user.id, "authored")))
 
 
-def inbox(user) -> DocumentInbox:
-    """Return the document work waiting for ``user``."""
-    from qms.documents.acknowledgements import pending_for
+def section_query(user, key: str) -> sa.Select | None:
+    """Return the select of one inbox section for ``user``, or None if it is not theirs.
 
+    Every filter is in SQL and the row's document comes in the same query, so a section
+    costs two statements (its first page and its count) whatever the data size.
+    """
+    from qms.documents.acknowledgements import pending_query
+
+    versions = (sa.select(DocumentVersion).join(Document, DocumentVersion.document_id == Document.id)
+                .options(contains_eager(DocumentVersion.document)))
+    by_code = Document.code, DocumentVersion.number
+    if key in ("returned", "drafts") and user.can(P.DOCUMENT_DRAFT):
+        state = "returned" if key == "returned" else "draft"
+        return versions.where(DocumentVersion.state == state, _authored_by(user)).order_by(*by_code)
+    if key == "to_review" and user.can(P.DOCUMENT_REVIEW):
+        return versions.where(DocumentVersion.state == "in_review", sa.not_(_authored_by(user))).order_by(*by_code)
+    if key == "to_approve" and user.can(P.DOCUMENT_APPROVE):
+        return versions.where(
+            DocumentVersion.state == "in_approval",
+            sa.not_(_authored_by(user)),
+            DocumentVersion.id.not_in(_signed_by(user.id, "reviewed")),
+        ).order_by(*by_code)
+    if key == "acknowledgements":
+        return pending_query(user, versions).order_by(*by_code)
+    if key == "reviews_due":
+        due = versions.where(DocumentVersion.state == "effective",
+                             DocumentVersion.review_due <= today_local() + timedelta(days=30))
+        if not user.can(P.DOCUMENT_MANAGE):
+            due = due.where(Document.owner_id == user.id)
+        return due.order_by(DocumentVersion.review_due, *by_code)
+    return None
+
+
+def capped(stmt: sa.Select, cap: int = INBOX_CAP) -> Capped:
+    """Return the first ``cap`` rows of ``stmt`` and the count of all of them."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.limit(cap)).unique().all() if total else []
+    return Capped(items, total or 0)
+
+
+def inbox(user) -> DocumentInbox:
+    """Return the document work waiting for ``user``: each section capped, with its total."""
     box = DocumentInbox()
-    versions = sa.select(DocumentVersion).join(Document, DocumentVersion.document_id == Document.id)
-    if user.can(P.DOCUMENT_DRAFT):
-        box.returned = db.session.scalars(
-            versions.where(DocumentVersion.state == "returned", _authored_by(user)).order_by(Document.code)).all()
-        box.drafts = db.session.scalars(
-            versions.where(DocumentVersion.state == "draft", _authored_by(user)).order_by(Document.code)).all()
-    if user.can(P.DOCUMENT_REVIEW):
-        box.to_review = db.session.scalars(
-            versions.where(DocumentVersion.state == "in_review", sa.not_(_authored_by(user))).order_by(Document.code)).all()
-    if user.can(P.DOCUMENT_APPROVE):
-        box.to_approve = db.session.scalars(
-            versions.where(
-                DocumentVersion.state == "in_approval",
-                sa.not_(_authored_by(user)),
-                DocumentVersion.id.not_in(_signed_by(user.id, "reviewed")),
-            ).order_by(Document.code)).all()
-    box.acknowledgements = pending_for(user)
-    due = review_due()
-    mine = (lambda v: True) if user.can(P.DOCUMENT_MANAGE) else (lambda v: v.document.owner_id == user.id)
-    box.reviews_due = [v for v in due["overdue"] + due["soon"] if mine(v)]
+    for key in INBOX_SECTIONS:
+        stmt = section_query(user, key)
+        if stmt is not None:
+            setattr(box, key, capped(stmt))
     return box
 
 

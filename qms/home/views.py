@@ -1,7 +1,7 @@
 """Home page and the inbox (Mis pendientes)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from qms.actions import queries as action_queries
@@ -9,7 +9,8 @@ from qms.audits import queries as audit_queries
 from qms.documents import queries
 from qms.nonconformities import queries as pnc_queries
 from qms.records import queries as record_queries
-from qms.web import login_required, public
+from qms.extensions import db
+from qms.web import login_required, page_arg, public
 
 bp = Blueprint("home", __name__)
 
@@ -36,8 +37,20 @@ def module_sections(user, providers=INBOX_PROVIDERS) -> list[dict]:
 @bp.route("/pendientes")
 @login_required
 def inbox():
-    return render_template("home/inbox.html", documents=queries.inbox(current_user),
+    return render_template("home/inbox.html", documents=queries.inbox(current_user), titles=queries.INBOX_SECTIONS,
                            sections=module_sections(current_user))
+
+
+@bp.route("/pendientes/documentos")
+@login_required
+def inbox_documents():
+    """Every item of one document section of the inbox, a page at a time ("ver todos")."""
+    key = request.args.get("seccion", "")
+    stmt = queries.section_query(current_user, key) if key in queries.INBOX_SECTIONS else None
+    if stmt is None:
+        abort(404)
+    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
+    return render_template("home/inbox_documents.html", title=queries.INBOX_SECTIONS[key], key=key, page=page)
 
 
 @bp.route("/acciones/mis-pendientes")

@@ -9,6 +9,7 @@ from flask import url_for
 
 from qms.org.models import Institution, Process
 from qms.trail.registry import ObjectKind, everyone, loader, open_to, register
+from qms.trail.wording import register_actions
 
 register(ObjectKind(
     object_type="process", label="Proceso", load=loader(Process), **open_to(everyone),
@@ -21,3 +22,9 @@ register(ObjectKind(
     describe=lambda institution: institution.name,
     link=lambda _institution: url_for("org.institution"),
 ))
+
+register_actions({
+    "process.created": "Proceso creado",
+    "process.updated": "Proceso modificado",
+    "institution.updated": "Datos de la institución modificados",
+})

@@ -18,6 +18,7 @@ from qms.core import permissions as P
 from qms.records.access import can_view_record, visible_filter
 from qms.records.models import DispositionBatch, Record, RecordType
 from qms.trail.registry import ObjectKind, holders_of, loader, open_to, register
+from qms.trail.wording import register_actions
 
 register(ObjectKind(
     object_type="record", label="Registro",
@@ -41,3 +42,20 @@ register(ObjectKind(
     describe=lambda batch: batch.code,
     link=lambda batch: url_for("records.batch", disposition_id=batch.id),
 ))
+
+register_actions({
+    "record.created": "Registro creado",
+    "record.updated": "Registro modificado",
+    "record.file_added": "Archivo agregado al registro",
+    "record.file_corrupt": "Archivo del registro alterado",
+    "record.file_downloaded": "Archivo del registro descargado",
+    "record.linked": "Registro vinculado",
+    "record.legal_hold": "Retención legal del registro",
+    "record.retention_recomputed": "Plazo de conservación recalculado",
+    "record.disposed": "Registro eliminado según su plazo",
+    "record_type.created": "Tipo de registro creado",
+    "record_type.legal_hold": "Retención legal del tipo de registro",
+    "disposition.proposed": "Eliminación propuesta",
+    "disposition.approved": "Eliminación aprobada",
+    "disposition.rejected": "Eliminación rechazada",
+})
