@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask.cli import FlaskGroup, with_appcontext
 
 from qms import create_app
+from qms.db import refresh_statistics
 from qms.extensions import db
 from qms.trail.cli import write_checkpoint, audit_log_group
 from qms.trail.cli import verify_command as audit_log_verify  # noqa: F401 - the name tests and scripts use
@@ -29,6 +30,7 @@ def init_command():
     upgrade()
     counts = load_reference_data()
     db.session.commit()
+    refresh_statistics(db.engine)
     click.echo("Base de datos al día. Datos de referencia agregados: "
                + ", ".join(f"{k}={v}" for k, v in counts.items()))
 
@@ -64,8 +66,10 @@ def tick_command():
     count = service.tick()
     db.session.commit()
     click.echo(f"Versiones que entraron en vigencia: {count}")
-    # The scheduled job also signs the trail's head outside the database.
+    # The scheduled job also signs the trail's head outside the database, and keeps the
+    # planner's statistics fresh.
     write_checkpoint()
+    refresh_statistics(db.engine)
 
 
 @main.group("users")

@@ -62,6 +62,21 @@ def configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """Let the query planner know the tables as they are now (after migrations, daily).
+
+    SQLite has no statistics until ``ANALYZE`` runs, and without them it may pick the
+    wrong index (the per-object trail scanned every version's entries); with
+    ``analysis_limit`` it samples each index, so the cost stays small at any size.
+    PostgreSQL's autovacuum analyses on its own; doing it after a migration saves the wait.
+    """
+    with engine.connect() as connection:
+        if is_sqlite(engine):
+            connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 

@@ -58,18 +58,20 @@ def register_query(filters: RegisterFilters, user) -> sa.Select:
     if filters.text:
         like = f"%{filters.text.lower()}%"
         stmt = stmt.where(sa.or_(sa.func.lower(Document.code).like(like), sa.func.lower(Document.title).like(like)))
-    effective = sa.select(DocumentVersion.document_id).where(DocumentVersion.state == "effective")
+    # Correlated EXISTS, not IN (subquery): each document is checked through the
+    # (document_id, number) index, so the filtered register does not grow with all versions.
+    def has_version(*states):
+        return sa.exists().where(DocumentVersion.document_id == Document.id, DocumentVersion.state.in_(states))
+
     open_states = ("draft", "returned", "in_review", "in_approval", "approved")
-    in_progress = sa.select(DocumentVersion.document_id).where(DocumentVersion.state.in_(open_states))
     if filters.state == "effective":
-        stmt = stmt.where(Document.id.in_(effective))
+        stmt = stmt.where(has_version("effective"))
     elif filters.state == "in_progress":
-        stmt = stmt.where(Document.id.in_(in_progress))
+        stmt = stmt.where(has_version(*open_states))
     elif filters.state == "withdrawn":
-        stmt = stmt.where(Document.id.not_in(effective), Document.id.not_in(in_progress))
+        stmt = stmt.where(~has_version("effective"), ~has_version(*open_states))
     if not user.can(P.DOCUMENT_READ_DRAFTS):
-        public = sa.select(DocumentVersion.document_id).where(DocumentVersion.state.in_(("effective", "obsolete")))
-        stmt = stmt.where(Document.id.in_(public))
+        stmt = stmt.where(has_version("effective", "obsolete"))
     return stmt.order_by(SORTS.get(filters.sort, Document.code), Document.code)
 
 

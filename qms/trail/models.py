@@ -16,6 +16,9 @@ __all__ = ["GENESIS_HASH", "AuditEntry", "TrailHead", "AppendOnlyError", "CHAIN_
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    # The trail of one object (a document's page, a record's history) is read by type and
+    # id in chain order: one index serves the filter and the order.
+    __table_args__ = (sa.Index("ix_audit_entries_object", "object_type", "object_id", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Position in the chain, 1, 2, 3, ... without gaps.

@@ -42,9 +42,11 @@ class Gunicorn:
     def start(self, timeout: float = 120) -> "Gunicorn":
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", "127.0.0.1:0",
-             # A worker stuck longer than this is killed by the master, as in production.
-             "--timeout", "60", "--graceful-timeout", "5", "qms:create_app()"],
+            # The production configuration, with a test's own address, workers and a
+            # short grace at the end.
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+             "--workers", str(self.workers), "--bind", "127.0.0.1:0", "--graceful-timeout", "5",
+             "--access-logfile", "/dev/null"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         # The watchdog ends a server a hung test forgot: nothing outlives the run.
