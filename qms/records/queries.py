@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from qms.exports import xlsx_bytes
+from qms.exports import xlsx_file
 from qms.extensions import db
 from qms.records.common import DUE_SOON_DAYS, RETENTION_STATES, retention_state
 from qms.records.access import visible_filter
@@ -80,10 +80,23 @@ EXPORT_HEADER = ["Código", "Título", "Tipo", "Fecha", "Proceso", "Región", "R
                  "Disposición final", "Estado de conservación", "Archivos", "Documentos vinculados"]
 
 
-def export_xlsx(records, today: date | None = None) -> bytes:
-    """Return the records as an Excel workbook (one row per record)."""
+#: Records read per round trip by the export (their files and documents come with each batch).
+EXPORT_BATCH = 500
+
+
+def export_file(query, today: date | None = None):
+    """Return the records of ``query`` as an Excel workbook (one row per record), as a file.
+
+    The query is read in batches with what each row shows loaded alongside, so the
+    export costs a few statements per batch and holds one batch in memory.
+    """
+    from qms.extensions import db
+
     today = today or today_local()
-    return xlsx_bytes("Registros", EXPORT_HEADER, ([
+    query = query.options(selectinload(Record.files), selectinload(Record.documents), selectinload(Record.process),
+                          selectinload(Record.region), selectinload(Record.owner))
+    records = db.session.scalars(query.execution_options(yield_per=EXPORT_BATCH))
+    return xlsx_file("Registros", EXPORT_HEADER, ([
             r.code, r.title, f"{r.type.code} · {r.type.name}", format_date(r.record_date),
             r.process.code if r.process else "", r.region.name if r.region else "",
             r.owner.full_name if r.owner else "",

@@ -87,9 +87,8 @@ def register():
 @bp.route("/exportar.xlsx")
 @permission_required(P.RECORD_READ)
 def export():
-    records = db.session.scalars(queries.register_query(_filters(), current_user)).unique().all()
-    data = queries.export_xlsx(records)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name="registros.xlsx",
+    output = queries.export_file(queries.register_query(_filters(), current_user))
+    return send_file(output, as_attachment=True, download_name="registros.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

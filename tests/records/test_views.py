@@ -48,11 +48,33 @@ def test_register_filters_and_paginates(client, login, make_record):
 def test_export_is_a_workbook_with_the_filtered_rows(client, login, make_record):
     make_record(title="Informe de auditoría 2019")
     login("quality")
-    response = client.get("/registros/exportar.xlsx")
-    assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    with client.get("/registros/exportar.xlsx") as response:
+        assert response.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Código" and rows[1][1] == "Informe de auditoría 2019"
+
+
+def test_export_costs_the_same_statements_for_few_or_many_records(client, login, make_record, monkeypatch):
+    from qms.records import queries
+    from tests.statements import statements_for
+
+    monkeypatch.setattr(queries, "EXPORT_BATCH", 10)  # several batches with few rows
+    make_record(title="Informe 0")
+    login("quality")
+    statements_for(client, "/registros/exportar.xlsx")  # the session's first request loads more
+    one = statements_for(client, "/registros/exportar.xlsx")
+    for n in range(1, 9):
+        make_record(title=f"Informe {n}")
+    nine = statements_for(client, "/registros/exportar.xlsx")
+    assert nine == one  # one batch: no statement per row
+    for n in range(9, 25):
+        make_record(title=f"Informe {n}")
+    with client.get("/registros/exportar.xlsx") as response:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == 25 and rows[0][3].value == "15-03-2019"
+    assert statements_for(client, "/registros/exportar.xlsx") <= one + 2 * 5  # three batches, not 25 rows
 
 
 @pytest.mark.parametrize("role, sees", [("approver", True), ("quality", False), ("auditor", False)])
@@ -63,8 +85,9 @@ def test_confidential_records_are_seen_only_by_named_roles(client, login, confid
         (200 if sees else 404)
     listing = client.get("/registros/").get_data(as_text=True)
     assert ("Juana Pérez" in listing) is sees
-    export = client.get("/registros/exportar.xlsx")
-    cells = [c for row in openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True) for c in row]
+    with client.get("/registros/exportar.xlsx") as export:
+        cells = [c for row in openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True)
+                 for c in row]
     assert ("Evaluación confidencial de Juana Pérez" in cells) is sees
 
 
