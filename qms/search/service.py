@@ -326,7 +326,7 @@ def health_report() -> dict:
     """
     root = store.root_path()
     try:
-        found = store.health(root)
+        found = store.health(root, deep=True)
         state, detail = found.state, found.detail
         holder = store.lock_holder(root)
     except OSError as exc:

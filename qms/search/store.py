@@ -124,8 +124,14 @@ def _storage(gen: Path) -> FileStorage:
     return FileStorage(str(gen), supports_mmap=False)
 
 
-def health(root: Path) -> Health:
-    """Return whether the index can be used, and why not."""
+def health(root: Path, deep: bool = False) -> Health:
+    """Return whether the index can be used, and why not.
+
+    ``deep`` also opens every segment (the health check): a truncated segment passes
+    the shallow check, which reads only the table of contents.
+    """
+    if root.exists() and not root.is_dir():
+        return Health(BROKEN, f"la ruta del índice {root} no es una carpeta")
     if root.exists() and not os.access(root, os.R_OK | os.X_OK):
         return Health(BROKEN, f"no se puede leer la carpeta del índice {root}")
     gen = current_generation(root)
@@ -140,9 +146,22 @@ def health(root: Path) -> Health:
     if meta.get("schema_version") != SCHEMA_VERSION:
         return Health(OUTDATED, f"índice de la versión {meta.get('schema_version')}", gen)
     try:
-        open_index(gen).close()
+        ix = open_index(gen)
     except BrokenIndexError as exc:
         return Health(BROKEN, str(exc), gen)
+    detail = None
+    with quiet_leaks(collect=False):
+        try:
+            if deep:
+                ix.reader().close()
+        except Exception as exc:  # noqa: BLE001 - Whoosh raises anything on a damaged segment
+            detail = f"{type(exc).__name__}: {exc}"
+        finally:
+            ix.close()
+        if detail is not None:
+            gc.collect()  # the files Whoosh left open, once the exception is gone
+    if detail is not None:
+        return Health(BROKEN, detail, gen)
     return Health(OK, "", gen)
 
 
