@@ -93,6 +93,8 @@ def build_config(overrides: dict | None = None) -> dict:
         "IDLE_TIMEOUT_MINUTES": _env_int("QMS_IDLE_TIMEOUT_MINUTES", 30),
         "SEGREGATION_OF_DUTIES": _env_bool("QMS_SEGREGATION_OF_DUTIES", True),
         "MAX_UPLOAD_MB": _env_int("QMS_MAX_UPLOAD_MB", 20),
+        # What a zip (Office files) may expand to, measured while it is read (qms.storage.archives).
+        "UPLOAD_MAX_UNCOMPRESSED_MB": _env_int("QMS_UPLOAD_MAX_UNCOMPRESSED_MB", 100),
         # Wrong passwords per account (logins and signatures alike); see qms.auth.throttle.
         "LOGIN_MAX_FAILURES": _env_int("QMS_LOGIN_MAX_FAILURES", 10),
         "LOGIN_FAILURE_WINDOW_MINUTES": _env_int("QMS_LOGIN_FAILURE_WINDOW_MINUTES", 15),

@@ -288,23 +288,22 @@ def remove_task(actor, task: ActionTask) -> None:
     db.session.expire(action, ["tasks"])
 
 
-def attach_task_evidence(actor, task: ActionTask, data: bytes, filename: str, content_type: str) -> TaskEvidence:
-    from qms.storage import store
+def attach_task_evidence(actor, task: ActionTask, data: bytes, filename: str) -> TaskEvidence:
+    """Attach evidence to a task, checked like every upload (``qms.storage.uploads``)."""
+    from qms.storage import store, uploads
 
     action = task.action
     if not (access.can_work(actor, action) or task.responsible_id == actor.id):
         raise PermissionDenied()
     _check_open(action)
-    if not data:
-        raise ServiceError("El archivo está vacío.", field="file")
-    stored = store.put(data, content_type or "application/octet-stream")
-    evidence = TaskEvidence(task_id=task.id, sha256=stored.sha256, filename=(filename or "evidencia")[:255],
-                            content_type=(content_type or "application/octet-stream")[:120],
-                            uploaded_by_id=actor.id)
+    checked = uploads.check(data, filename, fallback_name="evidencia")
+    stored = store.put(checked.data, checked.content_type)
+    evidence = TaskEvidence(task_id=task.id, sha256=stored.sha256, filename=checked.filename,
+                            content_type=checked.content_type, uploaded_by_id=actor.id)
     db.session.add(evidence)
     db.session.flush()
     _touch(actor, action, "action.evidence_added", {"task": task.position, "file": evidence.filename,
-                                                    "sha256": stored.sha256})
+                                                    "sha256": stored.sha256, "content_type": checked.content_type})
     return evidence
 
 

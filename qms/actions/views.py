@@ -25,7 +25,7 @@ from qms.auth.queries import enabled_users as users_choices
 from qms.core.forms import CsrfForm, form_date, form_int, run, uploaded
 from qms.org.queries import active_processes as processes
 from qms.org.queries import regions
-from qms.storage.downloads import send_stored
+from qms.storage.downloads import DownloadEntry, send_stored
 from qms.core import permissions as P
 from qms.trail import registry as objects
 from qms.auth.models import User
@@ -193,8 +193,8 @@ def add_evidence(action_code: str, task_id: int):
     task = _task(action, task_id)
 
     def operation():
-        data, filename, content_type = uploaded()
-        return service.attach_task_evidence(acting_user(), task, data, filename, content_type)
+        data, filename = uploaded()
+        return service.attach_task_evidence(acting_user(), task, data, filename)
 
     return run(operation, "Evidencia adjuntada.", _detail_url(action, "#plan"))
 
@@ -206,7 +206,8 @@ def evidence(action_code: str, evidence_id: int):
     row = db.session.get(TaskEvidence, evidence_id)
     if row is None or row.task.action_id != action.id:
         abort(404)
-    return send_stored(row.sha256, row.filename, row.content_type)
+    return send_stored(acting_user(), row.sha256, row.filename, DownloadEntry(
+        "action.evidence_downloaded", "action", action.id, action.code, {"task": row.task.position, "evidence": row.id}))
 
 
 @bp.route("/<action_code>/verificacion", methods=["POST"])
@@ -243,7 +244,8 @@ def report(action_code: str):
     """The stored report of a closed action, or a draft of the current state."""
     action = _load(action_code)
     if action.report_sha256:
-        return send_stored(action.report_sha256, f"{action.code}.docx", DOCX_TYPE)
+        return send_stored(acting_user(), action.report_sha256, f"{action.code}.docx",
+                           DownloadEntry("action.report_downloaded", "action", action.id, action.code))
     from qms.actions.reports import report_context
     from qms.docgen.service import render_report
 

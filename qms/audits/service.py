@@ -446,8 +446,9 @@ def raise_action(actor, finding: Finding, owner):
     return action
 
 
-def attach_to_finding(actor, finding: Finding, data: bytes, filename: str, content_type: str) -> FindingAttachment:
-    from qms.storage import store
+def attach_to_finding(actor, finding: Finding, data: bytes, filename: str) -> FindingAttachment:
+    """Attach a file to the finding, checked like every upload (``qms.storage.uploads``)."""
+    from qms.storage import store, uploads
 
     audit = finding.audit
     lock(audit)
@@ -455,16 +456,14 @@ def attach_to_finding(actor, finding: Finding, data: bytes, filename: str, conte
         raise PermissionDenied()
     if audit.state == "closed":
         raise ServiceError("La auditoría está cerrada.")
-    if not data:
-        raise ServiceError("El archivo está vacío.", field="file")
-    stored = store.put(data, content_type or "application/octet-stream")
-    attachment = FindingAttachment(finding_id=finding.id, sha256=stored.sha256, filename=(filename or "anexo")[:255],
-                                   content_type=(content_type or "application/octet-stream")[:120],
-                                   uploaded_by_id=actor.id)
+    checked = uploads.check(data, filename, fallback_name="anexo")
+    stored = store.put(checked.data, checked.content_type)
+    attachment = FindingAttachment(finding_id=finding.id, sha256=stored.sha256, filename=checked.filename,
+                                   content_type=checked.content_type, uploaded_by_id=actor.id)
     db.session.add(attachment)
     db.session.flush()
     trail.record(actor, "finding.attachment_added", "finding", finding.id, finding.label,
-                 {"file": attachment.filename, "sha256": stored.sha256})
+                 {"file": attachment.filename, "sha256": stored.sha256, "content_type": checked.content_type})
     return attachment
 
 

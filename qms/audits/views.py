@@ -24,11 +24,10 @@ from qms.auth.queries import enabled_users as users_choices
 from qms.core.forms import CsrfForm, form_date, form_int, run, uploaded
 from qms.org.queries import active_processes as processes
 from qms.org.queries import clauses, regions
-from qms.storage.downloads import send_stored
+from qms.storage.downloads import DownloadEntry, send_stored
 from qms.core import permissions as P
 from qms.documents import queries as documents
 from qms.auth.models import User
-from qms.docgen.templates import DOCX_TYPE
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
 from qms.org.models import IsoClause, Process, Region
@@ -244,8 +243,8 @@ def attach(audit_code: str, finding_number: int):
     finding = _finding(audit, finding_number)
 
     def operation():
-        data, filename, content_type = uploaded()
-        return service.attach_to_finding(acting_user(), finding, data, filename, content_type)
+        data, filename = uploaded()
+        return service.attach_to_finding(acting_user(), finding, data, filename)
 
     return run(operation, "Anexo agregado.",
                url_for("audits.finding_detail", audit_code=audit.code, finding_number=finding.number))
@@ -259,7 +258,8 @@ def attachment(audit_code: str, finding_number: int, attachment_id: int):
     row = db.session.get(FindingAttachment, attachment_id)
     if row is None or row.finding_id != finding.id:
         abort(404)
-    return send_stored(row.sha256, row.filename, row.content_type)
+    return send_stored(acting_user(), row.sha256, row.filename, DownloadEntry(
+        "finding.attachment_downloaded", "finding", finding.id, finding.label, {"attachment": row.id}))
 
 
 @bp.route("/<audit_code>/informe")
@@ -268,7 +268,8 @@ def report(audit_code: str):
     audit = _load(audit_code)
     if not audit.report_sha256:
         abort(404)
-    return send_stored(audit.report_sha256, f"{audit.code}.docx", DOCX_TYPE)
+    return send_stored(acting_user(), audit.report_sha256, f"{audit.code}.docx",
+                       DownloadEntry("audit.report_downloaded", "audit", audit.id, audit.code))
 
 
 # -- programme ---------------------------------------------------------------------------------

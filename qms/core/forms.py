@@ -31,8 +31,12 @@ def form_int(name: str) -> int | None:
     return bounded_int(request.form.get(name))
 
 
-def uploaded():
-    """Return (bytes, filename, content_type) of the ``file`` field, within the upload limit."""
+def uploaded() -> tuple[bytes, str]:
+    """Return (bytes, filename) of the ``file`` field, within the upload limit.
+
+    The client's declared type is not returned: the service judges the content
+    (``qms.storage.uploads.check``).
+    """
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ServiceError("Elija un archivo.", field="file")
@@ -40,7 +44,7 @@ def uploaded():
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise ServiceError("El archivo supera el tamaño máximo permitido.", field="file")
-    return data, upload.filename, upload.mimetype or "application/octet-stream"
+    return data, upload.filename
 
 
 def run(operation, success, target: str):

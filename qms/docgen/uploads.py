@@ -1,15 +1,13 @@
 """Check uploaded files by their content before anything else opens them: the one place.
 
-Every file the app accepts goes through here first (Word sources and templates here,
-records and attachments through ``check_zip_limits`` and ``sniff``):
+Word sources, templates and images are checked here; every other file the app accepts
+(records, attachments of findings, evidence of actions) by ``qms.storage.uploads``. Both
+measure zips the same way (``qms.storage.archives``):
 
 * A ``.docx`` must be a zip holding ``[Content_Types].xml`` and ``word/document.xml``; a
   PDF starts with ``%PDF-``.
-* A zip is measured by decompressing it, never by the sizes it declares (a 1 MB file may
-  declare 50 KB and expand to gigabytes): every part is read in chunks, counted, and the
-  reading stops as soon as a limit is passed. Entries, expanded bytes, XML bytes and the
-  compression ratio are bounded so that each later step (defusedxml, python-docx,
-  docxtpl, LibreOffice) stays within a few seconds and well under 300 MB of memory.
+* A zip is measured by decompressing it, never by the sizes it declares
+  (``qms.storage.archives``); XML bytes are bounded here too.
 * Every XML part is parsed once with defusedxml, which refuses DTDs and entities. A part
   is XML when the package's ``[Content_Types].xml`` says so (by name or by extension),
   when it is a relationships part, or when its bytes start like XML: its file name
@@ -19,49 +17,27 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
 from posixpath import splitext
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from qms.errors import ServiceError
+from qms.storage.archives import Package, check_zip_limits, damaged, read_package
+from qms.storage.archives import UploadRefused as UploadRejected
 
-#: Parts a package may hold (a long Word document has a few dozen; images add one each).
-MAX_ENTRIES = 1000
-#: Bytes all parts may expand to, measured while decompressing.
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
+__all__ = ["UploadRejected", "Package", "read_package", "check_zip_limits", "sniff", "validate_upload",
+           "validate_image", "check_xml_parts", "check_no_macros", "xml_part_names"]
+
 #: Bytes one XML part may expand to, and all XML parts together: parsed trees take several
 #: times their text in memory (python-docx and docxtpl hold the main part as one tree). An
 #: 8 MB main part (a few thousand pages) is checked and read in about 5 s and 140 MB on
 #: this 2-core machine under load; a long real document's main part is 1-3 MB.
 MAX_XML_PART = 8 * 1024 * 1024
 MAX_XML_TOTAL = 16 * 1024 * 1024
-MAX_RATIO = 100
-#: Entries smaller than this are not ratio-checked one by one: tiny XML parts can
-#: legitimately compress very well; the whole archive's ratio still applies.
-RATIO_CHECK_MIN_SIZE = 1024 * 1024
-#: Bytes decompressed at a time while measuring.
-CHUNK = 1024 * 1024
 REQUIRED_DOCX_PARTS = ("[Content_Types].xml", "word/document.xml")
 CONTENT_TYPES = "[Content_Types].xml"
 
 KIND_LABELS = {"docx": "documento Word (.docx)", "pdf": "PDF"}
-
-
-class UploadRejected(ServiceError):
-    """An uploaded file was refused; the message says why, in Spanish."""
-
-
-@dataclass
-class Package:
-    """A zip measured part by part: name -> expanded bytes (only what passed every limit)."""
-
-    parts: dict[str, bytes] = field(default_factory=dict)
-
-    @property
-    def names(self) -> set[str]:
-        return set(self.parts)
 
 
 def sniff(data: bytes) -> str | None:
@@ -77,69 +53,6 @@ def sniff(data: bytes) -> str | None:
         if all(part in names for part in REQUIRED_DOCX_PARTS):
             return "docx"
     return None
-
-
-def _damaged(name: str = "") -> UploadRejected:
-    where = f" ({name})" if name else ""
-    return UploadRejected(f"El archivo está dañado{where}: no es un documento legible. Guárdelo de nuevo e intente otra vez.")
-
-
-def _too_big() -> UploadRejected:
-    return UploadRejected(f"El documento ocupa demasiado al descomprimirse (máximo {MAX_UNCOMPRESSED // 2**20} MB).")
-
-
-def read_package(data: bytes, keep=lambda _name: True) -> Package:
-    """Decompress every part, measuring as it goes; return the parts ``keep`` asks for.
-
-    Raises UploadRejected at the first limit passed, before reading any further.
-    """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
-        raise UploadRejected("El archivo está dañado: no es un documento Word legible.") from None
-    package = Package()
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_ENTRIES:
-            raise UploadRejected(f"El documento contiene demasiados elementos internos ({len(entries)}; máximo {MAX_ENTRIES}).")
-        total = 0
-        for entry in entries:
-            if entry.is_dir():
-                continue
-            size, body = _expand(archive, entry, MAX_UNCOMPRESSED - total, keep(entry.filename))
-            total += size
-            if size >= RATIO_CHECK_MIN_SIZE and size / max(entry.compress_size, 1) > MAX_RATIO:
-                raise UploadRejected("El documento tiene una compresión anómala y fue rechazado por seguridad.")
-            if body is not None:
-                package.parts[entry.filename] = body
-        compressed = sum(entry.compress_size for entry in entries) or 1
-        if total / compressed > MAX_RATIO:
-            raise UploadRejected("El documento tiene una compresión anómala y fue rechazado por seguridad.")
-    return package
-
-
-def _expand(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, room: int, keep: bool) -> tuple[int, bytes | None]:
-    """Return (expanded size, bytes if kept) of one entry, stopping once ``room`` is passed."""
-    chunks, size = [], 0
-    try:
-        with archive.open(entry) as stream:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > room:
-                    raise _too_big()
-                if keep:
-                    chunks.append(chunk)
-    except UploadRejected:
-        raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
-        # A wrong CRC (sizes that lie), an unknown method, an encrypted entry.
-        raise _damaged(entry.filename) from None
-    return size, b"".join(chunks) if keep else None
-
-
-def check_zip_limits(data: bytes) -> None:
-    """Refuse an archive that expands too much, measured while decompressing (keeps nothing)."""
-    read_package(data, keep=lambda _name: False)
 
 
 def _content_types(package: Package) -> tuple[dict[str, str], dict[str, str]]:
@@ -188,7 +101,7 @@ def _parse(name: str, body: bytes):
     except DefusedXmlException:
         raise UploadRejected("El documento contiene declaraciones XML no permitidas (DTD o entidades).") from None
     except (ParseError, ValueError, SyntaxError):
-        raise _damaged(name) from None
+        raise damaged(name) from None
 
 
 def check_xml_parts(data: bytes | Package) -> None:

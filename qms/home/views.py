@@ -10,6 +10,7 @@ from qms.documents import queries
 from qms.nonconformities import queries as pnc_queries
 from qms.records import queries as record_queries
 from qms.extensions import db
+from qms.search.service import health_report
 from qms.web import login_required, page_arg, public
 
 bp = Blueprint("home", __name__)
@@ -63,5 +64,9 @@ def my_work():
 @bp.route("/salud")
 @public
 def health():
-    """Liveness probe for the process manager: no database access."""
-    return {"status": "ok"}
+    """Liveness probe for the process manager: no database access.
+
+    Also the state of the search index (from its files): the site is up even when the
+    index is not, and searches then answer from the database with a notice.
+    """
+    return {"status": "ok", "search": health_report()}

@@ -9,10 +9,9 @@ from qms.auth.queries import enabled_users as users_choices
 from qms.core.forms import CsrfForm, form_date, form_int, run
 from qms.org.queries import active_processes as processes
 from qms.org.queries import regions
-from qms.storage.downloads import send_stored
+from qms.storage.downloads import DownloadEntry, send_stored
 from qms.core import permissions as P
 from qms.auth.models import User
-from qms.docgen.templates import DOCX_TYPE
 from qms.errors import ServiceError
 from qms.extensions import db
 from qms.nonconformities import access, queries, service
@@ -107,4 +106,5 @@ def report(pnc_code: str):
     pnc = _load(pnc_code)
     if not pnc.report_sha256:
         abort(404)
-    return send_stored(pnc.report_sha256, f"{pnc.code}.docx", DOCX_TYPE)
+    return send_stored(acting_user(), pnc.report_sha256, f"{pnc.code}.docx",
+                       DownloadEntry("nonconformity.report_downloaded", "nonconformity", pnc.id, pnc.code))

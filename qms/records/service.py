@@ -13,13 +13,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
 from qms.core import permissions as P
 from qms.core.locking import lock
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
-from qms.records import filetypes
 from qms.records.access import can_view_record, can_view_type_records
 # Shared helpers and the retention table, re-exported as part of the service.
 from qms.records.common import (  # noqa: F401
@@ -44,7 +42,7 @@ from qms.records.record_types import (  # noqa: F401
     save_record_type,
     set_type_legal_hold,
 )
-from qms.storage import store
+from qms.storage import store, uploads
 from qms.timeutil import format_date, now_utc, to_local, today_local
 from qms.trail import service as trail
 from qms.validation import clean_title
@@ -73,14 +71,10 @@ def _validate_date(record_date) -> date:
     return record_date
 
 
-def _max_mb() -> int:
-    return int(current_app.config.get("MAX_UPLOAD_MB", 20))
-
-
 def _store_file(actor, record: Record, data: bytes, filename: str, reason: str) -> RecordFile:
     """Check, store and attach one file (the caller has checked permission and state)."""
-    filename = filetypes.safe_filename(filename)
-    content_type = filetypes.check_upload(data, filename, _max_mb())
+    checked = uploads.check(data, filename)
+    filename, content_type = checked.filename, checked.content_type
     digest = store.sha256_of(data)
     if any(f.sha256 == digest and f.status != "destroyed" for f in record.files):
         raise ServiceError(f"Ese contenido ya está en el registro (archivo «{filename}»); no se agregó de nuevo.",
@@ -114,7 +108,7 @@ def _create(actor, *, record_type: RecordType, title: str, record_date: date, pr
         if db.session.get(Region, region_code) is None:
             raise ServiceError("Región desconocida.", field="region_code")
     # Check the file before anything is written: a refused upload leaves nothing behind.
-    filetypes.check_upload(data, filetypes.safe_filename(filename), _max_mb())
+    uploads.check(data, filename)
     record = Record(
         code=next_code(record_type.code, record_date.year, Record.code), type=record_type, title=title, record_date=record_date,
         process_id=getattr(process, "id", process), region_code=region_code or None,

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -16,7 +15,7 @@ from qms.org.models import Process, Region
 from qms.records import disposition_views, forms, queries, service
 from qms.records.access import can_view_record
 from qms.records.models import DISPOSITIONS, LINK_KINDS, RecordType
-from qms.storage import store
+from qms.storage import downloads, store
 from qms.web import Page, acting_user, form_error, int_arg, options, page_arg, permission_required, year_arg
 
 bp = Blueprint("records", __name__, url_prefix="/registros")
@@ -210,11 +209,7 @@ def download(record_id: int, record_file_id: int):
         return render_template("records/file_error.html", record=record, record_file=record_file,
                                message=str(error)), 500
     db.session.commit()
-    response = send_file(io.BytesIO(data), mimetype=record_file.content_type, as_attachment=True,
-                         download_name=record_file.original_filename)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(record_file.original_filename)}")
-    return response
+    return downloads.attachment(data, record_file.original_filename)
 
 
 @bp.route("/<int:record_id>/retencion-legal", methods=["POST"])

@@ -26,8 +26,8 @@ def rebuild_command(wait):
 
     try:
         stats = maintenance.rebuild(wait=wait, progress=progress)
-    except TimeoutError as exc:
-        click.echo(f"No se pudo reconstruir: {exc}.", err=True)
+    except (TimeoutError, maintenance.RebuildError) as exc:
+        click.echo(f"No se pudo reconstruir el índice: {exc}.", err=True)
         sys.exit(1)
     click.echo(f"Índice reconstruido: {stats['total']} entradas en {stats['seconds']:.1f} s.")
 
@@ -43,7 +43,11 @@ def check_command(fix):
     _print_report(report)
     if fix and not report.is_clean:
         click.echo("Reparando…")
-        report = maintenance.fix(report)
+        try:
+            report = maintenance.fix(report)
+        except (TimeoutError, maintenance.RebuildError) as exc:
+            click.echo(f"No se pudo reparar el índice: {exc}.", err=True)
+            sys.exit(1)
         _print_report(report)
     if not report.is_clean:
         sys.exit(1)

@@ -114,15 +114,21 @@ def spelling_candidates(root: Path, word: str) -> list[str]:
     These come from every entry, visible or not: the caller must only offer a
     correction after checking that it finds something the user may see.
     """
-    h = holder(root)
     folded = fold(word)
     if len(folded) < 4 or not folded.isalpha():
         return []
+    h = holder(root)
     with h.lock:
-        reader = h.searcher.reader()
-        if reader.frequency("spell", folded):
-            return []
-        maxdist = 1 if len(folded) <= 5 else 2
-        found = set(reader.terms_within("spell", folded, maxdist, prefix=1))
-        ranked = sorted(found, key=lambda t: -reader.doc_frequency("spell", t))
-        return ranked[:5]
+        try:
+            reader = h.searcher.reader()
+            if reader.frequency("spell", folded):
+                return []
+            maxdist = 1 if len(folded) <= 5 else 2
+            found = set(reader.terms_within("spell", folded, maxdist, prefix=1))
+            ranked = sorted(found, key=lambda t: -reader.doc_frequency("spell", t))
+            return ranked[:5]
+        except Exception as exc:  # noqa: BLE001 - damaged files, as in ``run``
+            detail = f"{type(exc).__name__}: {exc}"
+    with store.quiet_leaks():
+        invalidate(root)
+    raise IndexUnavailable(store.BROKEN, detail)

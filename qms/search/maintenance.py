@@ -19,15 +19,31 @@ from qms.search.queue import sync, sync_locked
 from qms.search.sessions import release_caller_session
 
 
+class RebuildError(RuntimeError):
+    """The index cannot be rebuilt; the message says why and what to do, in Spanish."""
+
+
 def rebuild(wait: float = 60.0, progress=None) -> dict:
-    """Rebuild under the write lock; raise TimeoutError if it cannot be taken."""
+    """Rebuild under the write lock; raise RebuildError (TimeoutError: lock taken) if it cannot."""
     release_caller_session()
     root = store.root_path()
-    with store.write_lock(root, timeout=wait) as locked:
-        if not locked:
-            raise TimeoutError("otro proceso está escribiendo el índice")
-        stats = rebuild_locked(root, progress=progress)
-        sync_locked(root, auto_rebuild=False)  # changes committed during the rebuild
+    try:
+        with store.write_lock(root, timeout=wait) as locked:
+            if not locked:
+                holder = store.lock_holder(root)
+                who = f" (proceso {holder.pid}, desde hace {holder.seconds:.0f} s)" if holder and holder.pid else ""
+                raise TimeoutError(f"otro proceso{who} está escribiendo el índice; espere a que termine "
+                                   "o detenga ese proceso e intente otra vez")
+            stats = rebuild_locked(root, progress=progress)
+            sync_locked(root, auto_rebuild=False)  # changes committed during the rebuild
+    except OSError as exc:
+        if isinstance(exc, TimeoutError):
+            raise
+        where = exc.filename or root
+        raise RebuildError(
+            f"no se puede leer o escribir «{where}» ({exc.strerror or exc}). Revise que la carpeta del índice "
+            f"({root}, QMS_INDEX_PATH) exista y que el usuario del servicio pueda leerla y escribirla; "
+            "la búsqueda sigue funcionando en modo simple mientras tanto") from exc
     return stats
 
 
@@ -133,6 +149,6 @@ def fix(report: CheckReport) -> CheckReport:
             kind, object_id = split_uid(uid)
             session.add(IndexJob(kind=kind, object_id=object_id, action=ACTION_REMOVE))
         # Failed jobs get a fresh start.
-        session.execute(sa.update(IndexJob).values(attempts=0))
+        session.execute(sa.update(IndexJob).values(attempts=0, retry_after=None))
     sync(wait=30.0, auto_rebuild=False)
     return check()

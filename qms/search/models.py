@@ -36,6 +36,8 @@ class IndexJob(db.Model):
     #: How many times applying it failed, and why the last time (for ``qms search check``).
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    #: After a failure, not tried again before this time (backing off); never dropped.
+    retry_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (sa.Index("ix_search_index_jobs_kind_object", "kind", "object_id"),)
 

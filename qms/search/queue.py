@@ -17,6 +17,7 @@ import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import timedelta, timezone
 
 import sqlalchemy as sa
 from flask import after_this_request, current_app, has_app_context, has_request_context
@@ -29,6 +30,7 @@ from qms.search.build import corpus_size, rebuild_locked
 from qms.search.kinds import all_kinds, make_uid
 from qms.search.models import ACTION_REMOVE, IndexJob
 from qms.search.sessions import release_caller_session
+from qms.timeutil import now_utc
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,11 @@ log = logging.getLogger(__name__)
 PENDING = "qms_search_pending"
 #: Jobs read and applied per index commit.
 BATCH = 500
-#: A job that failed this many times is left for ``qms search check`` to report.
-MAX_ATTEMPTS = 5
+#: A failed job is tried again after this many seconds, doubled at each failure up to
+#: ``MAX_BACKOFF``: it is never dropped (a damaged index or a full disk fails every job
+#: until an operator acts; they must all reach the index afterwards).
+BACKOFF = 15
+MAX_BACKOFF = 3600
 #: Default seconds a request waits for the write lock before leaving its jobs queued.
 LOCK_WAIT = 0.5
 
@@ -86,19 +91,23 @@ def sync(wait: float = 10.0, auto_rebuild: bool = True) -> SyncReport:
     ``qms search rebuild``.
     """
     release_caller_session()
-    return _sync(wait, auto_rebuild)
+    return _sync(wait, auto_rebuild, retry_now=True)
 
 
-def _sync(wait: float, auto_rebuild: bool) -> SyncReport:
+def _sync(wait: float, auto_rebuild: bool, retry_now: bool = False) -> SyncReport:
     root = store.root_path()
     with store.write_lock(root, timeout=wait) as locked:
         if not locked:
             return SyncReport(skipped="locked")
-        return sync_locked(root, auto_rebuild)
+        return sync_locked(root, auto_rebuild, retry_now)
 
 
-def sync_locked(root, auto_rebuild: bool) -> SyncReport:
-    """Apply every queued job (the write lock is held by the caller)."""
+def sync_locked(root, auto_rebuild: bool, retry_now: bool = True) -> SyncReport:
+    """Apply every queued job (the write lock is held by the caller).
+
+    ``retry_now``: jobs backing off after a failure are tried too (an operator's
+    ``qms search sync`` or rebuild); the automatic syncs leave them to their time.
+    """
     health = store.health(root)
     if not health.is_ok:
         limit = current_app.config.get("SEARCH_AUTO_REBUILD_LIMIT", 500)
@@ -106,13 +115,16 @@ def sync_locked(root, auto_rebuild: bool) -> SyncReport:
             return SyncReport(skipped=health.state)
         rebuild_locked(root)
         health = store.health(root)
-    ix = store.open_index(health.path)
+    try:
+        ix = store.open_index(health.path)
+    except store.BrokenIndexError:
+        return SyncReport(skipped=store.BROKEN)  # the jobs wait, untouched, for a rebuild
     common = store.common_stems(health.path)
     report = SyncReport()
     try:
         skip: set[int] = set()
         while True:
-            jobs = _next_jobs(skip)
+            jobs = _next_jobs(skip, retry_now)
             if not jobs:
                 break
             done, failed = _apply(ix, jobs, common)
@@ -129,15 +141,21 @@ def sync_locked(root, auto_rebuild: bool) -> SyncReport:
     return report
 
 
-def _next_jobs(skip: set[int]) -> list[tuple[int, str, int, str]]:
+def _due():
+    """Jobs that may be tried now: never failed, or whose back-off has passed."""
+    return sa.or_(IndexJob.retry_after.is_(None), IndexJob.retry_after <= now_utc())
+
+
+def _next_jobs(skip: set[int], retry_now: bool = False) -> list[tuple[int, str, int, str]]:
     """Return the next batch of jobs as plain tuples (id, kind, object_id, action)."""
     with Session(db.engine) as session:
         query = (
             sa.select(IndexJob.id, IndexJob.kind, IndexJob.object_id, IndexJob.action)
-            .where(IndexJob.attempts < MAX_ATTEMPTS)
             .order_by(IndexJob.id)
             .limit(BATCH)
         )
+        if not retry_now:
+            query = query.where(_due())
         if skip:
             query = query.where(IndexJob.id.not_in(skip))
         return [tuple(row) for row in session.execute(query)]
@@ -194,11 +212,15 @@ def _finish(done: list[int], failed: dict[int, str]) -> None:
     with Session(db.engine) as session, session.begin():
         if done:
             session.execute(sa.delete(IndexJob).where(IndexJob.id.in_(done)))
+        attempts = {job_id: tried for job_id, tried in session.execute(
+            sa.select(IndexJob.id, IndexJob.attempts).where(IndexJob.id.in_(list(failed))))} if failed else {}
         for job_id, error in failed.items():
+            tried = attempts.get(job_id, 0) + 1
+            wait = min(MAX_BACKOFF, BACKOFF * 2 ** min(tried - 1, 20))
             session.execute(
                 sa.update(IndexJob)
                 .where(IndexJob.id == job_id)
-                .values(attempts=IndexJob.attempts + 1, last_error=error[:2000])
+                .values(attempts=tried, last_error=error[:2000], retry_after=now_utc() + timedelta(seconds=wait))
             )
 
 
@@ -219,9 +241,7 @@ def drain_if_stale(min_interval: float = 5.0) -> None:
     if now - _last_drain_check < min_interval:
         return
     _last_drain_check = now
-    pending = db.session.scalar(
-        sa.select(IndexJob.id).where(IndexJob.attempts < MAX_ATTEMPTS).limit(1)
-    )
+    pending = db.session.scalar(sa.select(IndexJob.id).where(_due()).limit(1))
     if pending is None:
         return
     app = current_app._get_current_object()
@@ -238,6 +258,16 @@ def _sync_in(app) -> None:
             _sync(wait=0.0, auto_rebuild=False)
     except Exception:  # noqa: BLE001
         log.exception("search: draining the queue failed")
+
+
+def oldest_pending_seconds() -> float | None:
+    """Return how long the oldest queued job has waited, or None if the queue is empty."""
+    oldest = db.session.scalar(sa.select(sa.func.min(IndexJob.queued_at)))
+    if oldest is None:
+        return None
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=timezone.utc)
+    return (now_utc() - oldest).total_seconds()
 
 
 def pending_count() -> int:

@@ -192,7 +192,21 @@ def holder(root: Path) -> Holder:
             if detail is not None:
                 raise IndexUnavailable(store.BROKEN, detail)
             _holders[str(root)] = current
-        current.fresh()
+        # Refreshing reads the generation's table of contents again: a generation made
+        # unreadable (or damaged) under this process fails here, and must become the
+        # degraded notice like a failure to open, never an error page.
+        detail = None
+        with store.quiet_leaks(collect=False):
+            try:
+                current.fresh()
+            except Exception as exc:  # noqa: BLE001 - permissions, truncated or deleted files
+                detail = f"{type(exc).__name__}: {exc}"
+                _holders.pop(str(root), None)
+                current.close()
+            if detail is not None:
+                gc.collect()
+        if detail is not None:
+            raise IndexUnavailable(store.BROKEN, detail)
         return current
 
 

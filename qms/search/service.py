@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import url_for
+from flask import current_app, url_for
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
@@ -33,6 +33,15 @@ DEGRADED_NOTICE = (
     "simples (sin acentos ni plurales). El índice se está reconstruyendo o debe "
     "reconstruirse con «qms search rebuild»."
 )
+
+#: Shown above results from the index while changes wait to reach it (a writer holding
+#: the lock, failing index writes): what is listed may be missing the latest changes.
+LAGGING_NOTICE = (
+    "La búsqueda se está actualizando: los cambios de los últimos minutos pueden no "
+    "aparecer todavía en los resultados."
+)
+#: Seconds the oldest queued change may wait before searches say so.
+LAG_NOTICE_SECONDS = 120
 
 
 @dataclass
@@ -83,6 +92,8 @@ class SearchResult:
     #: True when no entry had every word and results have some of them.
     is_relaxed: bool = False
     is_degraded: bool = False
+    #: True when changes wait to reach the index: results may miss the latest ones.
+    is_lagging: bool = False
     notice: str = ""
 
     @property
@@ -99,9 +110,9 @@ def search(user, request: SearchRequest) -> SearchResult:
     if not tokens or parsed.is_empty and not filters:
         return result
     root = store.root_path()
-    try:
-        from qms.search.queue import drain_if_stale
+    from qms.search.queue import drain_if_stale, oldest_pending_seconds
 
+    try:
         drain_if_stale()
         per_page = max(1, min(request.per_page, 100))
         out = engine.run(
@@ -115,7 +126,14 @@ def search(user, request: SearchRequest) -> SearchResult:
     result.hits = _hits(user, parsed, out.hits)
     result.facets = _facets(out.facets, filters)
     if result.total < SUGGEST_BELOW:
-        result.suggestion = _suggest(root, parsed, tokens, request.include_archived, result.total)
+        try:
+            result.suggestion = _suggest(root, parsed, tokens, request.include_archived, result.total)
+        except engine.IndexUnavailable as exc:
+            log.warning("search: index unavailable while suggesting (%s)", exc.detail or exc.state)
+    waited = oldest_pending_seconds()
+    if waited is not None and waited > current_app.config.get("SEARCH_LAG_NOTICE_SECONDS", LAG_NOTICE_SECONDS):
+        log.warning("search: index jobs waiting for %.0f s", waited)
+        result.is_lagging, result.notice = True, LAGGING_NOTICE
     return result
 
 
@@ -293,3 +311,32 @@ def facet_labels(facet: str, values: list[str]) -> dict[str, str]:
 
 def index_health():
     return store.health(store.root_path())
+
+
+#: Seconds a writer may hold the index lock before the health check calls it stuck
+#: (a rebuild of a large database takes minutes: set ``SEARCH_LOCK_STUCK_SECONDS``).
+LOCK_STUCK_SECONDS = 600
+
+
+def health_report() -> dict:
+    """The index's state for the health check, read from its files only (no database).
+
+    ``state`` is ``ok``, ``missing``, ``outdated``, ``broken`` or ``locked`` (a writer
+    has held the lock too long: changes wait in the queue and searches say so).
+    """
+    root = store.root_path()
+    try:
+        found = store.health(root, deep=True)
+        state, detail = found.state, found.detail
+        holder = store.lock_holder(root)
+    except OSError as exc:
+        state, detail, holder = store.BROKEN, f"{type(exc).__name__}: {exc}", None
+    report = {"state": state, "detail": detail, "writer": None}
+    if holder is not None:
+        report["writer"] = {"pid": holder.pid, "seconds": round(holder.seconds)}
+        stuck = current_app.config.get("SEARCH_LOCK_STUCK_SECONDS", LOCK_STUCK_SECONDS)
+        if state == store.OK and holder.seconds > stuck:
+            report["state"] = "locked"
+            report["detail"] = (f"el proceso {holder.pid} tiene el bloqueo de escritura del índice desde hace "
+                                f"{holder.seconds:.0f} s; los cambios esperan en la cola")
+    return report

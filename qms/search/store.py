@@ -25,7 +25,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from qms.search.schema import SCHEMA_VERSION, build_schema
 from qms.timeutil import now_utc
@@ -111,21 +111,57 @@ def current_generation(root: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
-def health(root: Path) -> Health:
-    """Return whether the index can be used, and why not."""
+def _storage(gen: Path) -> FileStorage:
+    """The Whoosh storage of a generation, read with plain reads, never ``mmap``.
+
+    With ``mmap`` a segment file truncated under a running worker (a full disk, a bad
+    copy, an operator's mistake) is not an error Python can catch: touching the pages
+    past its new end kills the worker with SIGBUS. Plain reads raise an exception
+    instead, which the search turns into the degraded notice (``IndexUnavailable``).
+    The posting sets the engine uses are cached per segment (``segcache``), so the
+    reads ``mmap`` would save are few.
+    """
+    return FileStorage(str(gen), supports_mmap=False)
+
+
+def health(root: Path, deep: bool = False) -> Health:
+    """Return whether the index can be used, and why not.
+
+    ``deep`` also opens every segment (the health check): a truncated segment passes
+    the shallow check, which reads only the table of contents.
+    """
+    if root.exists() and not root.is_dir():
+        return Health(BROKEN, f"la ruta del índice {root} no es una carpeta")
+    if root.exists() and not os.access(root, os.R_OK | os.X_OK):
+        return Health(BROKEN, f"no se puede leer la carpeta del índice {root}")
     gen = current_generation(root)
     if gen is None:
         return Health(MISSING, "no hay índice de búsqueda")
     try:
         meta = json.loads((gen / META_FILE).read_text())
+    except PermissionError:
+        return Health(BROKEN, f"no se puede leer el índice en uso ({gen.name})", gen)
     except (OSError, ValueError):
         return Health(BROKEN, "falta la descripción del índice", gen)
     if meta.get("schema_version") != SCHEMA_VERSION:
         return Health(OUTDATED, f"índice de la versión {meta.get('schema_version')}", gen)
     try:
-        open_index(gen).close()
+        ix = open_index(gen)
     except BrokenIndexError as exc:
         return Health(BROKEN, str(exc), gen)
+    detail = None
+    with quiet_leaks(collect=False):
+        try:
+            if deep:
+                ix.reader().close()
+        except Exception as exc:  # noqa: BLE001 - Whoosh raises anything on a damaged segment
+            detail = f"{type(exc).__name__}: {exc}"
+        finally:
+            ix.close()
+        if detail is not None:
+            gc.collect()  # the files Whoosh left open, once the exception is gone
+    if detail is not None:
+        return Health(BROKEN, detail, gen)
     return Health(OK, "", gen)
 
 
@@ -137,7 +173,7 @@ def open_index(gen: Path):
     """Open a generation; raise BrokenIndexError if its files cannot be read."""
     with quiet_leaks(collect=False):
         try:
-            return whoosh_index.open_dir(str(gen), schema=build_schema())
+            return _storage(gen).open_index(schema=build_schema())
         except Exception as exc:  # noqa: BLE001 - Whoosh raises anything from EOFError to pickle errors
             message = f"{type(exc).__name__}: {exc}"
         gc.collect()  # only after a failure: a full collection costs ~100 ms on a big heap
@@ -177,6 +213,9 @@ def write_lock(root: Path, timeout: float):
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 acquired = True
+                # Who holds it and since when, for the health check (``lock_holder``).
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()} {time.time():.0f}\n".encode(), 0)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
@@ -189,13 +228,48 @@ def write_lock(root: Path, timeout: float):
         os.close(fd)
 
 
+@dataclass
+class LockHolder:
+    pid: int
+    since: float
+
+    @property
+    def seconds(self) -> float:
+        return max(0.0, time.time() - self.since)
+
+
+def lock_holder(root: Path) -> LockHolder | None:
+    """Return who holds the write lock now (and since when), or None if it is free.
+
+    Probes with a shared, non-blocking ``flock`` released at once, so it never waits and
+    a writer polling for the lock is held up for microseconds at most.
+    """
+    try:
+        fd = os.open(root / LOCK_FILE, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid, since = 0, time.time()
+            with contextlib.suppress(ValueError, OSError):
+                fields = os.pread(fd, 64, 0).split()
+                pid, since = int(fields[0]), float(fields[1])
+            return LockHolder(pid, since)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
 def new_generation(root: Path):
     """Create an empty generation directory with a fresh index; return (path, index)."""
     root.mkdir(parents=True, exist_ok=True)
     stamp = now_utc().strftime("%Y%m%dT%H%M%S%f")
     gen = root / f"gen-{stamp}-{os.getpid()}"
     gen.mkdir()
-    ix = whoosh_index.create_in(str(gen), build_schema())
+    ix = _storage(gen).create_index(build_schema())
     return gen, ix
 
 

@@ -88,7 +88,7 @@ def test_a_closed_action_refuses_every_other_change(closed_action, users):
         lambda: service.add_task(users["quality"], closed_action, description="Otra", responsible=users["staff"],
                                  due_date=date(2026, 5, 1)),
         lambda: service.update_task(users["staff"], task, status="pending"),
-        lambda: service.attach_task_evidence(users["staff"], task, b"x", "x.txt", "text/plain"),
+        lambda: service.attach_task_evidence(users["staff"], task, b"x", "x.txt"),
         lambda: service.save_analysis(users["staff"], closed_action, method="five_whys", whys=[("a", "b")],
                                       root_cause="x"),
     ]

@@ -21,12 +21,12 @@ def make_samples(users, document):
     item = audits.add_checklist_item(users["auditor"], audit, question="¿Pregunta?", clause=clause)
     audits.apply_transition(users["auditor"], audit, "start", actual_start=date(2026, 1, 5))
     finding, _none = audits.record_finding(users["auditor"], audit, kind="observation", description="Observación")
-    attachment = audits.attach_to_finding(users["auditor"], finding, b"evidencia", "evidencia.txt", "text/plain")
+    attachment = audits.attach_to_finding(users["auditor"], finding, b"evidencia", "evidencia.txt")
     action = actions.create_action(users["quality"], kind="corrective", source_kind="other", title="Acción de muestra",
                                    problem="Problema", owner=users["staff"], opened_on=date(2026, 1, 5))
     task = actions.add_task(users["quality"], action, description="Tarea", responsible=users["staff"],
                             due_date=date(2026, 2, 1))
-    evidence = actions.attach_task_evidence(users["quality"], task, b"hecho", "hecho.txt", "text/plain")
+    evidence = actions.attach_task_evidence(users["quality"], task, b"hecho", "hecho.txt")
     pnc = pncs.report(users["staff"], output_kind="service", product="Certificado", process=process,
                       region_code=None, description="Error", detected_on=date(2026, 1, 5))
     db.session.flush()

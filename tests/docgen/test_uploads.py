@@ -7,6 +7,7 @@ import zipfile
 import pytest
 
 from qms.docgen import uploads
+from qms.storage import archives
 from tests.docgen.helpers import TEMPLATES, replace_part, zip_bytes
 
 DOCX = (TEMPLATES / "procedimiento.docx").read_bytes()
@@ -147,16 +148,16 @@ def test_declared_sizes_are_not_trusted():
 
 
 def test_expansion_is_measured_and_stops_at_the_limit(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
-    monkeypatch.setattr(uploads, "CHUNK", 64 * 1024)
+    monkeypatch.setattr(archives, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
+    monkeypatch.setattr(archives, "CHUNK", 64 * 1024)
     reads = []
-    real_expand = uploads._expand
+    real_expand = archives._expand
 
-    def counting(archive, entry, room, keep):
+    def counting(archive, entry, room, keep, limit):
         reads.append(entry.filename)
-        return real_expand(archive, entry, room, keep)
+        return real_expand(archive, entry, room, keep, limit)
 
-    monkeypatch.setattr(uploads, "_expand", counting)
+    monkeypatch.setattr(archives, "_expand", counting)
     entries = dict(MINIMAL_PARTS, **{f"word/media/i{n}.bin": os.urandom(1024 * 1024) for n in range(5)})
     with pytest.raises(uploads.UploadRejected, match="2 MB"):
         uploads.validate_upload(zip_bytes(entries), max_mb=20)
