@@ -11,6 +11,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qms.core.states import State, StateMap
 from qms.db import UTCDateTime
 from qms.extensions import db
 from qms.timeutil import now_utc
@@ -24,13 +25,13 @@ ACTION_SOURCES = {
     "indicator": "Indicador",
     "other": "Otra",
 }
-ACTION_STATES = {
-    "open": "Abierta",
-    "analysis": "En análisis",
-    "implementing": "En implementación",
-    "verifying": "En verificación",
-    "closed": "Cerrada",
-}
+ACTION_STATES = StateMap(
+    State("open", "Abierta", "secondary"),
+    State("analysis", "En análisis", "warning"),
+    State("implementing", "En implementación", "primary"),
+    State("verifying", "En verificación", "info"),
+    State("closed", "Cerrada", "success"),
+)
 ANALYSIS_METHODS = {"five_whys": "5 porqués", "ishikawa": "Ishikawa (causa-efecto)"}
 #: The six categories of an Ishikawa diagram (6M).
 ISHIKAWA_CATEGORIES = {
@@ -110,6 +111,10 @@ class Action(db.Model):
     @property
     def state_label(self) -> str:
         return ACTION_STATES.get(self.state, self.state)
+
+    @property
+    def state_tone(self) -> str:
+        return ACTION_STATES.tone(self.state)
 
     @property
     def kind_label(self) -> str:

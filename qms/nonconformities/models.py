@@ -6,6 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qms.core.states import State, StateMap
 from qms.db import UTCDateTime
 from qms.extensions import db
 from qms.timeutil import now_utc
@@ -18,11 +19,11 @@ TREATMENTS = {
     "suspension": "Suspensión",
     "user_information": "Información al usuario",
 }
-PNC_STATES = {
-    "reported": "Informado",
-    "treated": "Tratado (por re-verificar)",
-    "closed": "Cerrado",
-}
+PNC_STATES = StateMap(
+    State("reported", "Informado", "warning"),
+    State("treated", "Tratado (por re-verificar)", "info"),
+    State("closed", "Cerrado", "success"),
+)
 REVERIFICATION_RESULTS = {"conforming": "Conforme", "nonconforming": "Sigue no conforme"}
 
 
@@ -75,6 +76,10 @@ class Nonconformity(db.Model):
     @property
     def state_label(self) -> str:
         return PNC_STATES.get(self.state, self.state)
+
+    @property
+    def state_tone(self) -> str:
+        return PNC_STATES.tone(self.state)
 
     @property
     def treatment_label(self) -> str:
