@@ -218,6 +218,12 @@ def save_audit(actor, audit: Audit | None, *, audit_type: str, title: str, objec
     return audit
 
 
+def _shorten(question: str, limit: int = 60) -> str:
+    """The start of a question, enough to find it in the list."""
+    question = " ".join(question.split())
+    return question if len(question) <= limit else question[: limit - 1].rstrip() + "…"
+
+
 def apply_transition(actor, audit: Audit, name: str, *, actual_start: date | None = None,
                      actual_end: date | None = None, summary: str | None = None,
                      conclusions: str | None = None) -> Audit:
@@ -242,7 +248,9 @@ def apply_transition(actor, audit: Audit, name: str, *, actual_start: date | Non
                            "conclusions")
         unanswered = [i for i in audit.checklist if not i.result]
         if unanswered:
-            raise ServiceError(f"Quedan {len(unanswered)} pregunta(s) de la lista de verificación sin responder.")
+            listed = "; ".join(f"N° {i.position} «{_shorten(i.question)}»" for i in unanswered)
+            raise ServiceError(f"No se puede emitir el informe: quedan {len(unanswered)} pregunta(s) de la lista "
+                               f"de verificación sin responder ({listed}).")
         audit.actual_end, audit.conclusions = actual_end, conclusions
         if summary is not None:
             audit.summary = text(summary, "El resumen", "summary", required=False)
