@@ -112,6 +112,7 @@ def build_capa_report():
             ("Fecha planificada", "{{ action.verification.planned_date }}"),
             ("Verificador(a)", "{{ action.verification.verifier }}"),
             ("Fecha de verificación", "{{ action.verification.date }}"),
+            ("Verificación anticipada", "{{ action.verification.early }}"),
             ("Resultado", "{{ action.verification.result }}"),
             ("Evidencia", "{{ action.verification.evidence }}"),
         ],

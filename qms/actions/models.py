@@ -256,6 +256,8 @@ class Verification(db.Model):
     performed_on: Mapped[date | None] = mapped_column(sa.Date)
     performed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     evidence: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Why it was performed before ``planned_date`` (required then, empty otherwise).
+    early_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     action: Mapped[Action] = relationship(back_populates="verifications")
@@ -269,6 +271,10 @@ class Verification(db.Model):
     @property
     def is_pending(self) -> bool:
         return not self.result
+
+    @property
+    def was_early(self) -> bool:
+        return bool(self.performed_on and self.performed_on < self.planned_date)
 
 
 class ActionAmendment(db.Model):

@@ -7,6 +7,14 @@ from qms.org.queries import institution_header
 from qms.timeutil import format_date, format_datetime, now_utc
 
 
+def _early(verification) -> str:
+    """Say when, and why, effectiveness was verified before the planned date."""
+    if verification is None or not verification.was_early:
+        return "No" if verification is not None and verification.performed_on else ""
+    return (f"Sí: verificada el {format_date(verification.performed_on)}, antes de la fecha planificada "
+            f"({format_date(verification.planned_date)}). Motivo: {verification.early_reason}")
+
+
 def report_context(action) -> dict:
     verification = action.current_verification
     if action.analysis_method == "five_whys":
@@ -46,6 +54,7 @@ def report_context(action) -> dict:
                 "date": format_date(verification.performed_on) if verification else "",
                 "result": verification.result_label if verification and verification.result else "",
                 "evidence": verification.evidence if verification else "",
+                "early": _early(verification),
             },
             "previous_verifications": [
                 {"cycle": v.cycle, "date": format_date(v.performed_on), "result": v.result_label,

@@ -352,12 +352,13 @@ def _move(actor, action: Action, name: str) -> None:
     _touch(actor, action, "action.transition", {"transition": name, "state": [before, action.state]})
 
 
-def apply_transition(actor, action: Action, name: str, *, evidence: str = "", performed_on: date | None = None) -> Action:
+def apply_transition(actor, action: Action, name: str, *, evidence: str = "", performed_on: date | None = None,
+                     early_reason: str = "") -> Action:
     """Take one step of the CAPA workflow, checking who may and what must be complete."""
     lock(action)
     transition = WORKFLOW.check(name, action.state)
     if name in VERIFY_TRANSITIONS:
-        _verify(actor, action, transition.name, evidence, performed_on)
+        _verify(actor, action, transition.name, evidence, performed_on, early_reason)
         return action
     if not access.can_work(actor, action):
         raise PermissionDenied("Solo el responsable de la acción o el comité de calidad pueden hacerlo.")
@@ -382,7 +383,8 @@ def _check_no_open_tasks(action: Action, prefix: str) -> None:
         raise ServiceError(f"{prefix}: quedan {len(open_tasks)} tarea(s) abierta(s) del plan ({listed}).")
 
 
-def _verify(actor, action: Action, name: str, evidence: str, performed_on: date | None) -> None:
+def _verify(actor, action: Action, name: str, evidence: str, performed_on: date | None,
+            early_reason: str = "") -> None:
     require(actor, P.CAPA_VERIFY)
     if actor.id == action.owner_id:
         raise ServiceError("La eficacia debe verificarla una persona distinta del responsable de la acción.")
@@ -396,14 +398,26 @@ def _verify(actor, action: Action, name: str, evidence: str, performed_on: date 
     not_future(performed_on, "La fecha de verificación", "performed_on")
     date_order(action.opened_on, performed_on,
                "La fecha de verificación no puede ser anterior a la apertura de la acción.", "performed_on")
-    if name == "verify_effective":
-        _check_no_open_tasks(action, "No se puede cerrar la acción")
+    # Effectiveness is judged on the finished plan, whatever the verdict.
+    _check_no_open_tasks(action, "No se puede verificar la eficacia")
+    early_reason = text(early_reason, "El motivo de la verificación anticipada", "early_reason", required=False)
+    if performed_on < verification.planned_date:
+        if not early_reason:
+            raise ServiceError(
+                f"La verificación estaba planificada para el {format_date(verification.planned_date)}: para "
+                f"verificar antes ({format_date(performed_on)}), indique el motivo de la verificación anticipada.",
+                field="early_reason")
+    else:
+        early_reason = ""
     result = "effective" if name == "verify_effective" else "not_effective"
     verification.result, verification.evidence = result, evidence
     verification.performed_on, verification.performed_by_id = performed_on, actor.id
+    verification.early_reason = early_reason
     db.session.flush()
-    _touch(actor, action, "action.verified", {"cycle": action.cycle, "result": result, "evidence": evidence,
-                                              "verification": verification.id})
+    details = {"cycle": action.cycle, "result": result, "evidence": evidence, "verification": verification.id}
+    if early_reason:
+        details.update(planned_date=verification.planned_date, early_reason=early_reason)
+    _touch(actor, action, "action.verified", details)
     _move(actor, action, name)
     if result == "effective":
         action.closed_at = now_utc()

@@ -225,7 +225,7 @@ def transition(action_code: str, transition: str):
     action = _load(action_code)
     return run(lambda: service.apply_transition(
         acting_user(), action, transition, evidence=request.form.get("evidence", ""),
-        performed_on=form_date("performed_on")), lambda a: f"Acción {a.code}: {a.state_label}.", _detail_url(action))
+        performed_on=form_date("performed_on"), early_reason=request.form.get("early_reason", "")), lambda a: f"Acción {a.code}: {a.state_label}.", _detail_url(action))
 
 
 @bp.route("/<action_code>/enmendar", methods=["POST"])

@@ -100,7 +100,7 @@ SAMPLE_REPORT_CONTEXTS = {
             "tasks": [{"number": "1", "description": "Activar tomas de conocimiento", "responsible": "Revisor Ejemplo",
                        "due_date": "30-04-2026", "status": "Pendiente", "evidence": ""}],
             "verification": {"planned_date": "30-06-2026", "verifier": "Auditora Ejemplo", "date": "", "result": "",
-                             "evidence": ""},
+                             "evidence": "", "early": ""},
         },
         "signatures": _SIGNATURES,
         "generated_at": "14-03-2026 10:00",
