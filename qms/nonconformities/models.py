@@ -50,6 +50,11 @@ class Nonconformity(db.Model):
     #: What was done with the output (disposition).
     disposition: Mapped[str] = mapped_column(sa.Text, default="")
     authorised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: When the authoriser signed the treatment with their password; None while only
+    #: registered by the committee (the report then says "registrado por", not a signature).
+    authorisation_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Who registered the treatment (the committee member who filled in the form).
+    treatment_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     treated_on: Mapped[date | None] = mapped_column(sa.Date)
     reverification_result: Mapped[str] = mapped_column(sa.String(20), default="")
     reverification_notes: Mapped[str] = mapped_column(sa.Text, default="")
@@ -67,6 +72,7 @@ class Nonconformity(db.Model):
     region = relationship("Region")
     detected_by = relationship("User", foreign_keys=[detected_by_id])
     authorised_by = relationship("User", foreign_keys=[authorised_by_id])
+    treatment_recorded_by = relationship("User", foreign_keys=[treatment_recorded_by_id])
     reverified_by = relationship("User", foreign_keys=[reverified_by_id])
     action = relationship("Action", foreign_keys=[action_id])
 
@@ -80,6 +86,10 @@ class Nonconformity(db.Model):
     @property
     def state_tone(self) -> str:
         return PNC_STATES.tone(self.state)
+
+    @property
+    def is_authorisation_signed(self) -> bool:
+        return self.authorisation_signed_at is not None
 
     @property
     def treatment_label(self) -> str:

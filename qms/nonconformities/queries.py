@@ -18,7 +18,8 @@ from qms.timeutil import format_date, today_local
 def visible_query(user) -> sa.Select:
     stmt = sa.select(Nonconformity).join(Process, Nonconformity.process_id == Process.id)
     if not (user.can(P.NC_MANAGE) or user.can(P.CAPA_MANAGE)):
-        stmt = stmt.where(sa.or_(Nonconformity.detected_by_id == user.id, Process.owner_id == user.id))
+        stmt = stmt.where(sa.or_(Nonconformity.detected_by_id == user.id, Process.owner_id == user.id,
+                                 Nonconformity.authorised_by_id == user.id))
     return stmt.order_by(Nonconformity.detected_on.desc(), Nonconformity.id.desc())
 
 
@@ -33,7 +34,16 @@ def inbox(user) -> list[dict]:
     items = [{"label": f"{p.code} · {p.product}", "url": url_for("nonconformities.detail", pnc_code=p.code),
               "note": f"{p.state_label} · tratar antes de {format_date(p.treatment_due)}",
               "overdue": p.state == "reported" and p.treatment_due < today} for p in rows]
-    return [{"title": "Productos / servicios no conformes abiertos", "items": items}] if items else []
+    sections = [{"title": "Productos / servicios no conformes abiertos", "items": items}] if items else []
+    to_sign = db.session.scalars(sa.select(Nonconformity).where(
+        Nonconformity.state == "treated", Nonconformity.authorised_by_id == user.id,
+        Nonconformity.authorisation_signed_at.is_(None)).order_by(Nonconformity.treated_on)).all()
+    if to_sign:
+        sections.append({"title": "Tratamientos de PNC por firmar", "items": [
+            {"label": f"{p.code} · {p.product}", "url": url_for("nonconformities.detail", pnc_code=p.code),
+             "note": f"{p.treatment_label} registrado el {format_date(p.treated_on)}", "overdue": False}
+            for p in to_sign]})
+    return sections
 
 
 def followup_rows(today: date) -> list[Row]:
