@@ -31,6 +31,7 @@ ACTION_STATES = StateMap(
     State("implementing", "En implementación", "primary"),
     State("verifying", "En verificación", "info"),
     State("closed", "Cerrada", "success"),
+    State("withdrawn", "Anulada", "dark"),
 )
 ANALYSIS_METHODS = {"five_whys": "5 porqués", "ishikawa": "Ishikawa (causa-efecto)"}
 #: The six categories of an Ishikawa diagram (6M).
@@ -81,12 +82,17 @@ class Action(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: An action opened by mistake is withdrawn (kept, never deleted): why, when, by whom.
+    withdrawn_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     #: The Word report generated on closure (immutable, in the file store).
     report_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     report_record_id: Mapped[int | None] = mapped_column()
 
     owner = relationship("User", foreign_keys=[owner_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
     process = relationship("Process")
     region = relationship("Region")
     whys: Mapped[list["WhyStep"]] = relationship(
@@ -152,6 +158,10 @@ class Action(db.Model):
     @property
     def is_closed(self) -> bool:
         return self.state == "closed"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == "withdrawn"
 
 
 class WhyStep(db.Model):

@@ -58,6 +58,8 @@ def _check_open(action: Action) -> None:
     lock(action)
     if action.is_closed:
         raise ServiceError("La acción está cerrada y no se puede modificar; use «Enmendar» e indique el motivo.")
+    if action.is_withdrawn:
+        raise ServiceError("La acción está anulada y ya no se modifica.")
 
 
 def _check_work(actor, action: Action) -> None:
@@ -109,7 +111,7 @@ def raise_for_finding(actor, finding, owner) -> Action:
     lock(finding)
     if not finding.is_nonconformity:
         raise ServiceError("Solo las no conformidades requieren una acción correctiva.")
-    if finding.action_id is not None:
+    if finding.action_id is not None and not finding.action.is_withdrawn:
         raise ServiceError(f"El hallazgo ya tiene la acción {finding.action.code}.")
     clause = f" (cláusula {finding.clause_number})" if finding.clause_number else ""
     problem = finding.description
@@ -131,7 +133,7 @@ def raise_for_nonconformity(actor, pnc, owner) -> Action:
     """Open a corrective action for a nonconforming output whose cause is systemic."""
     require(actor, P.NC_MANAGE, P.CAPA_MANAGE)
     lock(pnc)
-    if pnc.action_id is not None:
+    if pnc.action_id is not None and not pnc.action.is_withdrawn:
         raise ServiceError(f"El PNC ya está vinculado a la acción {pnc.action.code}.")
     action = _create(
         actor, kind="corrective", source_kind="pnc", source_id=pnc.id, source_ref=pnc.code,
@@ -344,6 +346,20 @@ def plan_verification(actor, action: Action, *, planned_date: date | None, verif
     return verification
 
 
+def withdraw(actor, action: Action, reason: str) -> Action:
+    """Annul an action opened by mistake: the committee only, with a reason; it is kept and trailed."""
+    require(actor, P.CAPA_MANAGE)
+    lock(action)
+    WORKFLOW.check("withdraw", action.state)
+    reason = text(reason, "El motivo de la anulación", "reason")
+    action.withdrawn_reason, action.withdrawn_at, action.withdrawn_by_id = reason, now_utc(), actor.id
+    before = action.state
+    action.state = "withdrawn"
+    db.session.flush()
+    _touch(actor, action, "action.withdrawn", {"reason": reason, "state": [before, action.state]})
+    return action
+
+
 def _move(actor, action: Action, name: str) -> None:
     transition = WORKFLOW.check(name, action.state)
     before = action.state
@@ -357,6 +373,8 @@ def apply_transition(actor, action: Action, name: str, *, evidence: str = "", pe
     """Take one step of the CAPA workflow, checking who may and what must be complete."""
     lock(action)
     transition = WORKFLOW.check(name, action.state)
+    if name == "withdraw":
+        raise ServiceError("Para anular la acción, indique el motivo en el formulario «Anular la acción».")
     if name in VERIFY_TRANSITIONS:
         _verify(actor, action, transition.name, evidence, performed_on, early_reason)
         return action

@@ -257,6 +257,14 @@ def transition(action_code: str, transition: str):
         performed_on=form_date("performed_on"), early_reason=request.form.get("early_reason", "")), lambda a: f"Acción {a.code}: {a.state_label}.", _detail_url(action))
 
 
+@bp.route("/<action_code>/anular", methods=["POST"])
+@permission_required(P.CAPA_MANAGE)
+def withdraw(action_code: str):
+    action = _load(action_code)
+    return run(lambda: service.withdraw(acting_user(), action, request.form.get("reason", "")),
+               lambda a: f"Acción {a.code} anulada.", _detail_url(action))
+
+
 @bp.route("/<action_code>/enmendar", methods=["POST"])
 @permission_required(P.CAPA_MANAGE)
 def amend(action_code: str):

@@ -201,7 +201,9 @@ class Audit(db.Model):
 
     @property
     def unanswered_nonconformities(self) -> list["Finding"]:
-        return [f for f in self.findings if f.is_nonconformity and f.action_id is None]
+        # An annulled action answers nothing: the finding needs a new one.
+        return [f for f in self.findings
+                if f.is_nonconformity and (f.action_id is None or f.action.state == "withdrawn")]
 
 
 class AuditCriterion(db.Model):

@@ -23,6 +23,7 @@ PNC_STATES = StateMap(
     State("reported", "Informado", "warning"),
     State("treated", "Tratado (por re-verificar)", "info"),
     State("closed", "Cerrado", "success"),
+    State("withdrawn", "Anulado", "dark"),
 )
 REVERIFICATION_RESULTS = {"conforming": "Conforme", "nonconforming": "Sigue no conforme"}
 
@@ -62,6 +63,10 @@ class Nonconformity(db.Model):
     reverified_on: Mapped[date | None] = mapped_column(sa.Date)
     closure_notes: Mapped[str] = mapped_column(sa.Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A PNC reported by mistake is withdrawn (kept, never deleted): why, when, by whom.
+    withdrawn_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     #: The corrective action, when the cause is systemic.
     action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -74,6 +79,7 @@ class Nonconformity(db.Model):
     authorised_by = relationship("User", foreign_keys=[authorised_by_id])
     treatment_recorded_by = relationship("User", foreign_keys=[treatment_recorded_by_id])
     reverified_by = relationship("User", foreign_keys=[reverified_by_id])
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
     action = relationship("Action", foreign_keys=[action_id])
 
     def __repr__(self) -> str:
@@ -86,6 +92,10 @@ class Nonconformity(db.Model):
     @property
     def state_tone(self) -> str:
         return PNC_STATES.tone(self.state)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == "withdrawn"
 
     @property
     def is_authorisation_signed(self) -> bool:

@@ -27,7 +27,7 @@ def inbox(user) -> list[dict]:
     """Untreated PNC of the user's processes (and all of them for the committee), overdue first."""
     today = today_local()
     stmt = sa.select(Nonconformity).join(Process, Nonconformity.process_id == Process.id).where(
-        Nonconformity.state != "closed")
+        Nonconformity.state.not_in(("closed", "withdrawn")))
     if not user.can(P.NC_MANAGE):
         stmt = stmt.where(Process.owner_id == user.id)
     rows = db.session.scalars(stmt.order_by(Nonconformity.treatment_due)).all()
@@ -49,7 +49,9 @@ def inbox(user) -> list[dict]:
 def followup_rows(today: date) -> list[Row]:
     """Every nonconforming output as a row of the committee's follow-up list (no query per row)."""
     rows = []
-    for p in db.session.scalars(sa.select(Nonconformity).options(selectinload(Nonconformity.process))).all():
+    # Annulled PNC were reported by mistake: they count nowhere.
+    for p in db.session.scalars(sa.select(Nonconformity).where(Nonconformity.state != "withdrawn")
+                                .options(selectinload(Nonconformity.process))).all():
         closed = p.state == "closed"
         end = local_date(p.closed_at) if closed else today
         owner = p.process.owner if p.process and p.process.owner else None

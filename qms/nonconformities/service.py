@@ -159,11 +159,24 @@ def _generate_report(actor, pnc: Nonconformity) -> None:
                  {"sha256": pnc.report_sha256, "record": pnc.report_record_id})
 
 
+def withdraw(actor, pnc: Nonconformity, reason: str) -> Nonconformity:
+    """Annul a PNC reported by mistake: the committee only, with a reason; it is kept and trailed."""
+    require(actor, P.NC_MANAGE)
+    lock(pnc)
+    _check_state(pnc, "withdraw")
+    reason = text(reason, "El motivo de la anulación", "reason")
+    pnc.withdrawn_reason, pnc.withdrawn_at, pnc.withdrawn_by_id = reason, now_utc(), actor.id
+    _move(actor, pnc, "withdraw", {"reason": reason})
+    return pnc
+
+
 def link_action(actor, pnc: Nonconformity, owner):
     """Open a corrective action for a systemic cause and link it."""
     from qms.actions import service as actions
 
     require(actor, P.NC_MANAGE)
+    if pnc.is_withdrawn:
+        raise ServiceError("El PNC está anulado.")
     action = actions.raise_for_nonconformity(actor, pnc, owner)
     search.queue_index(SEARCH_KIND, pnc.id)
     return action

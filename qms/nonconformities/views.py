@@ -103,6 +103,14 @@ def reverify(pnc_code: str):
         lambda p: f"{p.code}: {p.state_label}.", url_for("nonconformities.detail", pnc_code=pnc.code))
 
 
+@bp.route("/<pnc_code>/anular", methods=["POST"])
+@permission_required(P.NC_MANAGE)
+def withdraw(pnc_code: str):
+    pnc = _load(pnc_code)
+    return run(lambda: service.withdraw(acting_user(), pnc, request.form.get("reason", "")),
+               lambda p: f"PNC {p.code} anulado.", url_for("nonconformities.detail", pnc_code=pnc.code))
+
+
 @bp.route("/<pnc_code>/accion", methods=["POST"])
 @login_required
 def link_action(pnc_code: str):
