@@ -72,6 +72,7 @@ SAMPLE_REPORT_CONTEXTS = {
             "criteria": "PR-EJ-01 Versión 01",
             "lead_auditor": "Auditora Ejemplo",
             "team": "Auditor Ejemplo",
+            "auditees": "Jefa Ejemplo",
             "planned_dates": "10-03-2026",
             "actual_dates": "10-03-2026 al 11-03-2026",
         },
@@ -90,12 +91,14 @@ SAMPLE_REPORT_CONTEXTS = {
     },
     "accion_correctiva.docx": {
         "institution": {"name": "Servicio de Ejemplo"},
-        "report": {"title": "Acción correctiva", "code": "AC-2026-001", "date": "14-03-2026", "state": "En implementación"},
+        "report": {"title": "Acción correctiva", "code": "AC-2026-001", "date": "14-03-2026", "state": "En implementación",
+                   "draft": "acción en implementación, sin cerrar"},
         "action": {
             "kind": "Correctiva", "source": "Hallazgo AUD-2026-01 N° 1", "process": "Control de documentos",
             "region": "Metropolitana de Santiago", "owner": "Revisor Ejemplo", "opened_at": "14-03-2026",
             "problem": "Copia no controlada en uso.", "correction": "Se retiró la copia.",
             "analysis_method": "5 porqués", "whys": ["No se retiró la copia antigua.", "No había aviso de cambio."],
+            "causes": [{"category": "Métodos", "cause": "Sin aviso de nuevas versiones."}],
             "root_cause": "Falta de aviso de nuevas versiones.",
             "tasks": [{"number": "1", "description": "Activar tomas de conocimiento", "responsible": "Revisor Ejemplo",
                        "due_date": "30-04-2026", "status": "Pendiente", "evidence": ""}],
