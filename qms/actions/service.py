@@ -222,7 +222,7 @@ def save_analysis(actor, action: Action, *, method: str, whys=(), causes=(), roo
 def _check_plan_editable(actor, action: Action) -> None:
     _check_work(actor, action)
     if action.state not in ("open", "analysis", "implementing"):
-        raise ServiceError(f"El plan no se modifica con la acción «{action.state_label}».")
+        raise ServiceError(f"El plan no se modifica con la acción en estado «{action.state_label}».")
 
 
 def add_task(actor, action: Action, *, description: str, responsible, due_date: date | None) -> ActionTask:
@@ -256,7 +256,7 @@ def update_task(actor, task: ActionTask, *, status: str, evidence_note: str = ""
     if task.cycle != action.cycle:
         raise ServiceError("Esa tarea pertenece a un ciclo anterior de la acción y ya no cambia.")
     if action.state not in ("analysis", "implementing"):
-        raise ServiceError(f"Las tareas no se actualizan con la acción «{action.state_label}».")
+        raise ServiceError(f"Las tareas no se actualizan con la acción en estado «{action.state_label}».")
     status = choice(status, TASK_STATUSES, "el estado de la tarea", "status")
     evidence_note = text(evidence_note, "La evidencia", "evidence_note", required=False)
     if status == "done":
@@ -314,7 +314,7 @@ def plan_verification(actor, action: Action, *, planned_date: date | None, verif
     """Set (or change, while pending) who verifies effectiveness and when; never the owner."""
     _check_work(actor, action)
     if action.state not in ("open", "analysis", "implementing"):
-        raise ServiceError(f"La verificación no se planifica con la acción «{action.state_label}».")
+        raise ServiceError(f"La verificación no se planifica con la acción en estado «{action.state_label}».")
     if verifier is None:
         raise ServiceError("Indique quién verificará la eficacia.", field="verifier_id")
     if verifier.id == action.owner_id:

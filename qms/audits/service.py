@@ -177,7 +177,7 @@ def save_audit(actor, audit: Audit | None, *, audit_type: str, title: str, objec
     require(actor, P.AUDIT_MANAGE)
     lock(audit)
     if audit is not None and audit.state != "planned":
-        raise ServiceError(f"La auditoría está «{audit.state_label}»: su planificación ya no cambia.")
+        raise ServiceError(f"La auditoría está en estado «{audit.state_label}»: su planificación ya no cambia.")
     audit_type = choice(audit_type, AUDIT_TYPES, "el tipo de auditoría", "audit_type")
     title = text(title, "El título", "title", max_length=250)
     processes = list(processes)
@@ -297,7 +297,7 @@ def _check_fieldwork(actor, audit: Audit) -> None:
     if not access.can_perform(actor, audit):
         raise PermissionDenied("Solo el equipo auditor o el comité de calidad pueden hacerlo.")
     if audit.state not in ("planned", "in_progress"):
-        raise ServiceError(f"La auditoría está «{audit.state_label}»: su lista de verificación ya no cambia.")
+        raise ServiceError(f"La auditoría está en estado «{audit.state_label}»: su lista de verificación ya no cambia.")
 
 
 def _remember_question(actor, clause_number: str | None, question: str) -> None:

@@ -17,7 +17,13 @@ from sqlalchemy.orm import selectinload
 from qms.core import permissions as P
 from qms.records.access import can_view_record, visible_filter
 from qms.records.models import DispositionBatch, Record, RecordType
+from qms.core.trail_labels import namer
+from qms.records.trail_labels import TRAIL_ACTION_LABELS
 from qms.trail.registry import ObjectKind, holders_of, loader, open_to, register
+
+
+#: The Spanish names of this module's trail actions (``qms.trail.registry.action_name``).
+NAME_ACTION = namer(TRAIL_ACTION_LABELS)
 
 register(ObjectKind(
     object_type="record", label="Registro",
@@ -26,6 +32,7 @@ register(ObjectKind(
     visible_query=lambda user: sa.select(Record.id).where(visible_filter(user)),
     describe=lambda record: f"{record.code} · {record.title}",
     link=lambda record: url_for("records.detail", record_id=record.id),
+    name_action=NAME_ACTION,
 ))
 
 register(ObjectKind(
@@ -33,6 +40,7 @@ register(ObjectKind(
     **open_to(holders_of(P.RECORD_READ)),
     describe=lambda record_type: f"{record_type.code} · {record_type.name}",
     link=lambda _record_type: url_for("records.types"),
+    name_action=NAME_ACTION,
 ))
 
 register(ObjectKind(
@@ -40,4 +48,5 @@ register(ObjectKind(
     **open_to(holders_of(P.RECORD_MANAGE, P.RECORD_DISPOSE)),
     describe=lambda batch: batch.code,
     link=lambda batch: url_for("records.batch", disposition_id=batch.id),
+    name_action=NAME_ACTION,
 ))

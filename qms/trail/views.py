@@ -61,4 +61,4 @@ def _keep_the_subject(endpoint: str, values: dict) -> None:
 def _render(page: TrailPage, filters: dict | None = None, subject: str | None = None):
     object_types = {object_type: kind.label for object_type, kind in registry.registered().items()}
     return render_template("trail/index.html", page=page, filters=filters or {}, subject=subject,
-                           object_types=object_types)
+                           object_types=object_types, action_name=registry.action_name)
