@@ -177,4 +177,10 @@ def heading(document, number: str, text: str, level: int = 1) -> None:
 
 
 def text_block(document, tag: str) -> None:
-    document.add_paragraph(tag)
+    """A paragraph of free text typed by a person.
+
+    Left-aligned, not justified: the text keeps the line breaks its author typed, and
+    a justified line ending in a manual break is stretched across the page by Word.
+    """
+    paragraph = document.add_paragraph(tag)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT

@@ -5,7 +5,10 @@ Their context is documented by the samples in ``qms/docgen/samples.py``
 """
 from __future__ import annotations
 
-from common import _clear, field_table, header, heading, layout, loop_table, new_document, text_block
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import RGBColor
+
+from common import _clear, field_table, header, heading, layout, loop_table, new_document, tag_paragraph, text_block
 
 
 def signatures(document, number: str) -> None:
@@ -33,6 +36,12 @@ def report_document(type_name: str):
     layout.put(note, "Registro del sistema de gestión de la calidad · generado el {{ generated_at }}", size=7.5, color=layout.GREY)
     document.add_paragraph("{{ report.title }}", style="Title")
     document.add_paragraph("{{ report.code }}", style="Subtitle")
+    # A report of work still open (a CAPA before closure) says so under the title.
+    tag_paragraph(document, "{%p if report.draft %}")
+    draft = document.add_paragraph()
+    draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    layout.put(draft, "BORRADOR — {{ report.draft }}", size=10, bold=True, color=RGBColor(0xC0, 0x00, 0x00))
+    tag_paragraph(document, "{%p endif %}")
     return document
 
 
@@ -50,6 +59,7 @@ def build_audit_report():
             ("Criterios (documentos)", "{{ audit.criteria }}"),
             ("Auditor(a) líder", "{{ audit.lead_auditor }}"),
             ("Equipo auditor", "{{ audit.team }}"),
+            ("Auditados(as)", "{{ audit.auditees }}"),
             ("Fechas planificadas", "{{ audit.planned_dates }}"),
             ("Fechas de ejecución", "{{ audit.actual_dates }}"),
         ],
@@ -96,7 +106,16 @@ def build_capa_report():
     text_block(document, "{{ action.correction }}")
     heading(document, "4", "Análisis de causa raíz")
     text_block(document, "Método: {{ action.analysis_method }}")
-    loop_table(document, [("N°", 1.5), ("¿Por qué?", 15.0)], "w in action.whys", ["{{ loop.index }}", "{{ w }}"])
+    # Each method its own table, headed by what its rows are: a 5 porqués row is a
+    # question and its answer; an Ishikawa row is a cause under its category.
+    tag_paragraph(document, "{%p if action.whys %}")
+    loop_table(document, [("N°", 1.5), ("¿Por qué? y respuesta", 15.0)], "w in action.whys",
+               ["{{ loop.index }}", "{{ w }}"])
+    tag_paragraph(document, "{%p endif %}")
+    tag_paragraph(document, "{%p if action.causes %}")
+    loop_table(document, [("Categoría (6M)", 5.0), ("Causa", 11.5)], "c in action.causes",
+               ["{{ c.category }}", "{{ c.cause }}"])
+    tag_paragraph(document, "{%p endif %}")
     text_block(document, "Causa raíz: {{ action.root_cause }}")
     heading(document, "5", "Plan de acción")
     loop_table(
@@ -112,6 +131,7 @@ def build_capa_report():
             ("Fecha planificada", "{{ action.verification.planned_date }}"),
             ("Verificador(a)", "{{ action.verification.verifier }}"),
             ("Fecha de verificación", "{{ action.verification.date }}"),
+            ("Verificación anticipada", "{{ action.verification.early }}"),
             ("Resultado", "{{ action.verification.result }}"),
             ("Evidencia", "{{ action.verification.evidence }}"),
         ],

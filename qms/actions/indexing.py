@@ -5,7 +5,7 @@ Registered on import; the app imports this module (``REGISTRATIONS`` in ``qms/__
 from __future__ import annotations
 
 from qms.actions.access import can_view
-from qms.actions.models import ACTION_STATES, Action
+from qms.actions.models import ACTION_KINDS, ACTION_STATES, Action
 from qms.core import permissions as P
 from qms.search.kinds import Entry
 from qms.search.simple_kind import register_simple_kind
@@ -29,4 +29,5 @@ def _action_entry(action) -> Entry:
         fingerprint=f"{action.state}:{action.cycle}:{len(action.tasks)}")
 
 
-register_simple_kind("action", "Acción", "Acciones", Action, _action_entry, can_view, ACTION_STATES)
+register_simple_kind("action", "Acción", "Acciones", Action, _action_entry, can_view, ACTION_STATES,
+                     type_labels=ACTION_KINDS)

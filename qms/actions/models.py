@@ -11,6 +11,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qms.core.states import State, StateMap
 from qms.db import UTCDateTime
 from qms.extensions import db
 from qms.timeutil import now_utc
@@ -24,13 +25,14 @@ ACTION_SOURCES = {
     "indicator": "Indicador",
     "other": "Otra",
 }
-ACTION_STATES = {
-    "open": "Abierta",
-    "analysis": "En análisis",
-    "implementing": "En implementación",
-    "verifying": "En verificación",
-    "closed": "Cerrada",
-}
+ACTION_STATES = StateMap(
+    State("open", "Abierta", "secondary"),
+    State("analysis", "En análisis", "warning"),
+    State("implementing", "En implementación", "primary"),
+    State("verifying", "En verificación", "info"),
+    State("closed", "Cerrada", "success"),
+    State("withdrawn", "Anulada", "dark"),
+)
 ANALYSIS_METHODS = {"five_whys": "5 porqués", "ishikawa": "Ishikawa (causa-efecto)"}
 #: The six categories of an Ishikawa diagram (6M).
 ISHIKAWA_CATEGORIES = {
@@ -80,12 +82,17 @@ class Action(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: An action opened by mistake is withdrawn (kept, never deleted): why, when, by whom.
+    withdrawn_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     #: The Word report generated on closure (immutable, in the file store).
     report_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     report_record_id: Mapped[int | None] = mapped_column()
 
     owner = relationship("User", foreign_keys=[owner_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
     process = relationship("Process")
     region = relationship("Region")
     whys: Mapped[list["WhyStep"]] = relationship(
@@ -110,6 +117,10 @@ class Action(db.Model):
     @property
     def state_label(self) -> str:
         return ACTION_STATES.get(self.state, self.state)
+
+    @property
+    def state_tone(self) -> str:
+        return ACTION_STATES.tone(self.state)
 
     @property
     def kind_label(self) -> str:
@@ -147,6 +158,10 @@ class Action(db.Model):
     @property
     def is_closed(self) -> bool:
         return self.state == "closed"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == "withdrawn"
 
 
 class WhyStep(db.Model):
@@ -251,6 +266,8 @@ class Verification(db.Model):
     performed_on: Mapped[date | None] = mapped_column(sa.Date)
     performed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     evidence: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Why it was performed before ``planned_date`` (required then, empty otherwise).
+    early_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     action: Mapped[Action] = relationship(back_populates="verifications")
@@ -264,6 +281,10 @@ class Verification(db.Model):
     @property
     def is_pending(self) -> bool:
         return not self.result
+
+    @property
+    def was_early(self) -> bool:
+        return bool(self.performed_on and self.performed_on < self.planned_date)
 
 
 class ActionAmendment(db.Model):

@@ -35,7 +35,8 @@ def _action_rows(today: date) -> list[Row]:
     actions = db.session.scalars(sa.select(Action).options(
         selectinload(Action.tasks).selectinload(ActionTask.responsible),
         selectinload(Action.verifications).selectinload(Verification.verifier),
-        selectinload(Action.process), selectinload(Action.owner))).all()
+        selectinload(Action.process), selectinload(Action.owner))
+        .where(Action.state != "withdrawn")).all()  # annulled: opened by mistake, counted nowhere
     for a in actions:
         process = a.process.code if a.process else ""
         end = local_date(a.closed_at) if a.is_closed else today
@@ -115,14 +116,14 @@ def inbox(user) -> list[dict]:
     tasks = db.session.scalars(
         sa.select(ActionTask).join(Action).where(
             ActionTask.responsible_id == user.id, ActionTask.status.in_(("pending", "in_progress")),
-            ActionTask.cycle == Action.cycle, Action.state != "closed").order_by(ActionTask.due_date)).all()
+            ActionTask.cycle == Action.cycle, Action.state.not_in(("closed", "withdrawn"))).order_by(ActionTask.due_date)).all()
     sections.append({"title": "Tareas de acciones a mi cargo", "items": [
         {"label": f"{t.action.code} · {t.description}", "url": url_for("actions.detail", action_code=t.action.code),
          "note": f"plazo {format_date(t.due_date)}", "overdue": t.due_date < today} for t in tasks]})
     verifications = db.session.scalars(
         sa.select(Verification).join(Action).where(
             Verification.verifier_id == user.id, Verification.result == "", Verification.cycle == Action.cycle,
-            Action.state != "closed").order_by(Verification.planned_date)).all()
+            Action.state.not_in(("closed", "withdrawn"))).order_by(Verification.planned_date)).all()
     sections.append({"title": "Verificaciones de eficacia asignadas", "items": [
         {"label": f"{v.action.code} · {v.action.title}", "url": url_for("actions.detail", action_code=v.action.code),
          "note": f"planificada {format_date(v.planned_date)} · {v.action.state_label}",

@@ -7,12 +7,29 @@ from qms.org.queries import institution_header
 from qms.timeutil import format_date, format_datetime, now_utc
 
 
+def source_text(label: str, reference: str) -> str:
+    """«Indicador GT-02», not «Indicador Indicador GT-02»: the reference may already name its kind."""
+    label, reference = (label or "").strip(), (reference or "").strip()
+    if not reference:
+        return label
+    if reference.casefold().startswith(label.casefold()):
+        return reference
+    return f"{label} {reference}"
+
+
+def _early(verification) -> str:
+    """Say when, and why, effectiveness was verified before the planned date."""
+    if verification is None or not verification.was_early:
+        return "No" if verification is not None and verification.performed_on else ""
+    return (f"Sí: verificada el {format_date(verification.performed_on)}, antes de la fecha planificada "
+            f"({format_date(verification.planned_date)}). Motivo: {verification.early_reason}")
+
+
 def report_context(action) -> dict:
     verification = action.current_verification
-    if action.analysis_method == "five_whys":
-        whys = [f"¿{w.why.strip('¿?')}? {w.answer}" for w in action.current_whys]
-    else:
-        whys = [f"{ISHIKAWA_CATEGORIES.get(c.category, c.category)}: {c.cause}" for c in action.current_causes]
+    whys = [f"¿{w.why.strip('¿?')}? {w.answer}" for w in action.current_whys]
+    causes = [{"category": ISHIKAWA_CATEGORIES.get(c.category, c.category), "cause": c.cause}
+              for c in action.current_causes]
     history = [v for v in action.verifications if v.result]
     signatures = [signature_row("Responsable de la acción", action.owner, action.opened_on)]
     if verification is not None and verification.result:
@@ -20,10 +37,12 @@ def report_context(action) -> dict:
     return {
         "institution": institution_header(),
         "report": {"title": f"Acción {action.kind_label.lower()}", "code": action.code,
-                   "date": format_date(now_utc()), "state": action.state_label},
+                   "date": format_date(now_utc()), "state": action.state_label,
+                   # Until it is closed, a report of the action is a draft (the stored one is final).
+                   "draft": "" if action.is_closed else f"acción {action.state_label.lower()}, sin cerrar"},
         "action": {
             "kind": action.kind_label,
-            "source": f"{action.source_label} {action.source_ref}".strip(),
+            "source": source_text(action.source_label, action.source_ref),
             "process": action.process.name if action.process else "",
             "region": action.region.name if action.region else "",
             "owner": action.owner.full_name,
@@ -32,6 +51,7 @@ def report_context(action) -> dict:
             "correction": action.correction,
             "analysis_method": action.method_label,
             "whys": whys,
+            "causes": causes,
             "root_cause": action.root_cause,
             "similar": action.similar_nonconformities,
             "tasks": [
@@ -46,6 +66,7 @@ def report_context(action) -> dict:
                 "date": format_date(verification.performed_on) if verification else "",
                 "result": verification.result_label if verification and verification.result else "",
                 "evidence": verification.evidence if verification else "",
+                "early": _early(verification),
             },
             "previous_verifications": [
                 {"cycle": v.cycle, "date": format_date(v.performed_on), "result": v.result_label,

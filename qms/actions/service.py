@@ -58,6 +58,8 @@ def _check_open(action: Action) -> None:
     lock(action)
     if action.is_closed:
         raise ServiceError("La acción está cerrada y no se puede modificar; use «Enmendar» e indique el motivo.")
+    if action.is_withdrawn:
+        raise ServiceError("La acción está anulada y ya no se modifica.")
 
 
 def _check_work(actor, action: Action) -> None:
@@ -109,7 +111,7 @@ def raise_for_finding(actor, finding, owner) -> Action:
     lock(finding)
     if not finding.is_nonconformity:
         raise ServiceError("Solo las no conformidades requieren una acción correctiva.")
-    if finding.action_id is not None:
+    if finding.action_id is not None and not finding.action.is_withdrawn:
         raise ServiceError(f"El hallazgo ya tiene la acción {finding.action.code}.")
     clause = f" (cláusula {finding.clause_number})" if finding.clause_number else ""
     problem = finding.description
@@ -131,7 +133,7 @@ def raise_for_nonconformity(actor, pnc, owner) -> Action:
     """Open a corrective action for a nonconforming output whose cause is systemic."""
     require(actor, P.NC_MANAGE, P.CAPA_MANAGE)
     lock(pnc)
-    if pnc.action_id is not None:
+    if pnc.action_id is not None and not pnc.action.is_withdrawn:
         raise ServiceError(f"El PNC ya está vinculado a la acción {pnc.action.code}.")
     action = _create(
         actor, kind="corrective", source_kind="pnc", source_id=pnc.id, source_ref=pnc.code,
@@ -220,7 +222,7 @@ def save_analysis(actor, action: Action, *, method: str, whys=(), causes=(), roo
 def _check_plan_editable(actor, action: Action) -> None:
     _check_work(actor, action)
     if action.state not in ("open", "analysis", "implementing"):
-        raise ServiceError(f"El plan no se modifica con la acción «{action.state_label}».")
+        raise ServiceError(f"El plan no se modifica con la acción en estado «{action.state_label}».")
 
 
 def add_task(actor, action: Action, *, description: str, responsible, due_date: date | None) -> ActionTask:
@@ -254,7 +256,7 @@ def update_task(actor, task: ActionTask, *, status: str, evidence_note: str = ""
     if task.cycle != action.cycle:
         raise ServiceError("Esa tarea pertenece a un ciclo anterior de la acción y ya no cambia.")
     if action.state not in ("analysis", "implementing"):
-        raise ServiceError(f"Las tareas no se actualizan con la acción «{action.state_label}».")
+        raise ServiceError(f"Las tareas no se actualizan con la acción en estado «{action.state_label}».")
     status = choice(status, TASK_STATUSES, "el estado de la tarea", "status")
     evidence_note = text(evidence_note, "La evidencia", "evidence_note", required=False)
     if status == "done":
@@ -311,7 +313,7 @@ def plan_verification(actor, action: Action, *, planned_date: date | None, verif
     """Set (or change, while pending) who verifies effectiveness and when; never the owner."""
     _check_work(actor, action)
     if action.state not in ("open", "analysis", "implementing"):
-        raise ServiceError(f"La verificación no se planifica con la acción «{action.state_label}».")
+        raise ServiceError(f"La verificación no se planifica con la acción en estado «{action.state_label}».")
     if verifier is None:
         raise ServiceError("Indique quién verificará la eficacia.", field="verifier_id")
     if verifier.id == action.owner_id:
@@ -343,6 +345,20 @@ def plan_verification(actor, action: Action, *, planned_date: date | None, verif
     return verification
 
 
+def withdraw(actor, action: Action, reason: str) -> Action:
+    """Annul an action opened by mistake: the committee only, with a reason; it is kept and trailed."""
+    require(actor, P.CAPA_MANAGE)
+    lock(action)
+    WORKFLOW.check("withdraw", action.state)
+    reason = text(reason, "El motivo de la anulación", "reason")
+    action.withdrawn_reason, action.withdrawn_at, action.withdrawn_by_id = reason, now_utc(), actor.id
+    before = action.state
+    action.state = "withdrawn"
+    db.session.flush()
+    _touch(actor, action, "action.withdrawn", {"reason": reason, "state": [before, action.state]})
+    return action
+
+
 def _move(actor, action: Action, name: str) -> None:
     transition = WORKFLOW.check(name, action.state)
     before = action.state
@@ -351,12 +367,15 @@ def _move(actor, action: Action, name: str) -> None:
     _touch(actor, action, "action.transition", {"transition": name, "state": [before, action.state]})
 
 
-def apply_transition(actor, action: Action, name: str, *, evidence: str = "", performed_on: date | None = None) -> Action:
+def apply_transition(actor, action: Action, name: str, *, evidence: str = "", performed_on: date | None = None,
+                     early_reason: str = "") -> Action:
     """Take one step of the CAPA workflow, checking who may and what must be complete."""
     lock(action)
     transition = WORKFLOW.check(name, action.state)
+    if name == "withdraw":
+        raise ServiceError("Para anular la acción, indique el motivo en el formulario «Anular la acción».")
     if name in VERIFY_TRANSITIONS:
-        _verify(actor, action, transition.name, evidence, performed_on)
+        _verify(actor, action, transition.name, evidence, performed_on, early_reason)
         return action
     if not access.can_work(actor, action):
         raise PermissionDenied("Solo el responsable de la acción o el comité de calidad pueden hacerlo.")
@@ -381,7 +400,8 @@ def _check_no_open_tasks(action: Action, prefix: str) -> None:
         raise ServiceError(f"{prefix}: quedan {len(open_tasks)} tarea(s) abierta(s) del plan ({listed}).")
 
 
-def _verify(actor, action: Action, name: str, evidence: str, performed_on: date | None) -> None:
+def _verify(actor, action: Action, name: str, evidence: str, performed_on: date | None,
+            early_reason: str = "") -> None:
     require(actor, P.CAPA_VERIFY)
     if actor.id == action.owner_id:
         raise ServiceError("La eficacia debe verificarla una persona distinta del responsable de la acción.")
@@ -395,14 +415,26 @@ def _verify(actor, action: Action, name: str, evidence: str, performed_on: date 
     not_future(performed_on, "La fecha de verificación", "performed_on")
     date_order(action.opened_on, performed_on,
                "La fecha de verificación no puede ser anterior a la apertura de la acción.", "performed_on")
-    if name == "verify_effective":
-        _check_no_open_tasks(action, "No se puede cerrar la acción")
+    # Effectiveness is judged on the finished plan, whatever the verdict.
+    _check_no_open_tasks(action, "No se puede verificar la eficacia")
+    early_reason = text(early_reason, "El motivo de la verificación anticipada", "early_reason", required=False)
+    if performed_on < verification.planned_date:
+        if not early_reason:
+            raise ServiceError(
+                f"La verificación estaba planificada para el {format_date(verification.planned_date)}: para "
+                f"verificar antes ({format_date(performed_on)}), indique el motivo de la verificación anticipada.",
+                field="early_reason")
+    else:
+        early_reason = ""
     result = "effective" if name == "verify_effective" else "not_effective"
     verification.result, verification.evidence = result, evidence
     verification.performed_on, verification.performed_by_id = performed_on, actor.id
+    verification.early_reason = early_reason
     db.session.flush()
-    _touch(actor, action, "action.verified", {"cycle": action.cycle, "result": result, "evidence": evidence,
-                                              "verification": verification.id})
+    details = {"cycle": action.cycle, "result": result, "evidence": evidence, "verification": verification.id}
+    if early_reason:
+        details.update(planned_date=verification.planned_date, early_reason=early_reason)
+    _touch(actor, action, "action.verified", details)
     _move(actor, action, name)
     if result == "effective":
         action.closed_at = now_utc()

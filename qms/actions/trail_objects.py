@@ -12,7 +12,11 @@ from sqlalchemy.orm import selectinload
 from qms.actions import access
 from qms.actions.models import Action, ActionTask, Verification
 from qms.core import permissions as P
+from qms.core.trail_labels import namer
+from qms.actions.workflow import WORKFLOW
+from qms.actions.trail_labels import TRAIL_ACTION_LABELS, TRANSITION_NAMES
 from qms.trail.registry import ObjectKind, loader, register
+from qms.trail.wording import register_actions
 
 
 def _visible_actions(user):
@@ -24,10 +28,17 @@ def _visible_actions(user):
         Action.id.in_(sa.select(Verification.action_id).where(Verification.verifier_id == user.id))))
 
 
+#: The Spanish names of this module's trail actions (``qms.trail.registry.action_name``).
+NAME_ACTION = namer(TRAIL_ACTION_LABELS, WORKFLOW, TRANSITION_NAMES)
+
 register(ObjectKind(
     object_type="action", label="Acción correctiva / preventiva",
     load=loader(Action, selectinload(Action.tasks), selectinload(Action.verifications)),
     can_view=access.can_view, visible_query=_visible_actions,
     describe=lambda action: f"{action.code} · {action.title}",
     link=lambda action: url_for("actions.detail", action_code=action.code),
+    name_action=NAME_ACTION,
 ))
+
+# Also for the trail's action filter.
+register_actions(TRAIL_ACTION_LABELS)

@@ -109,14 +109,43 @@ def detail(action_code: str):
         amendable=service.AMENDABLE)
 
 
-@bp.route("/<action_code>/editar", methods=["POST"])
+@bp.route("/<action_code>/editar", methods=["GET", "POST"])
 @login_required
 def edit(action_code: str):
+    """Title, kind, problem, immediate correction and (committee only) owner of an open action.
+
+    Actions raised from a finding or a PNC start from their source's text; this is where
+    the owner and the committee complete them.
+    """
     action = _load(action_code)
-    return run(lambda: service.update_details(
-        acting_user(), action, title=request.form.get("title", ""), kind=request.form.get("kind", ""),
-        problem=request.form.get("problem", ""), correction=request.form.get("correction", ""),
-        owner=db.session.get(User, form_int("owner_id") or 0)), "Acción actualizada.", _detail_url(action))
+    if not access.can_work(current_user, action) or action.is_closed:
+        abort(404)
+    form = CsrfForm()
+    status = 200
+    if form.validate_on_submit():
+        owner = db.session.get(User, form_int("owner_id") or 0) if access.can_manage(current_user) else None
+        try:
+            service.update_details(
+                acting_user(), action, title=request.form.get("title", ""), kind=request.form.get("kind", ""),
+                problem=request.form.get("problem", ""), correction=request.form.get("correction", ""), owner=owner)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            status = 400
+        else:
+            db.session.commit()
+            flash("Acción actualizada.", "success")
+            return redirect(_detail_url(action))
+    if request.method == "POST":
+        if status == 200:  # the CSRF token failed: keep the typing, say why
+            flash("El formulario expiró o no es válido; inténtelo de nuevo.", "danger")
+            status = 400
+        values = request.form
+    else:
+        values = {"title": action.title, "kind": action.kind, "problem": action.problem,
+                  "correction": action.correction, "owner_id": str(action.owner_id)}
+    return render_template("actions/edit.html", action=action, form=form, values=values, kinds=ACTION_KINDS,
+                           people=users_choices(), can_manage=access.can_manage(current_user)), status
 
 
 @bp.route("/<action_code>/analisis", methods=["GET", "POST"])
@@ -226,7 +255,15 @@ def transition(action_code: str, transition: str):
     action = _load(action_code)
     return run(lambda: service.apply_transition(
         acting_user(), action, transition, evidence=request.form.get("evidence", ""),
-        performed_on=form_date("performed_on")), lambda a: f"Acción {a.code}: {a.state_label}.", _detail_url(action))
+        performed_on=form_date("performed_on"), early_reason=request.form.get("early_reason", "")), lambda a: f"Acción {a.code}: {a.state_label}.", _detail_url(action))
+
+
+@bp.route("/<action_code>/anular", methods=["POST"])
+@permission_required(P.CAPA_MANAGE)
+def withdraw(action_code: str):
+    action = _load(action_code)
+    return run(lambda: service.withdraw(acting_user(), action, request.form.get("reason", "")),
+               lambda a: f"Acción {a.code} anulada.", _detail_url(action))
 
 
 @bp.route("/<action_code>/enmendar", methods=["POST"])

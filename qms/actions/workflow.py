@@ -4,6 +4,7 @@
                                ▲                                                                          │
                                └───────────────────── verify_not_effective ("no eficaz") ◀────────────────┤
                                                                                                           └─verify_effective──▶ closed
+    any state but closed ──withdraw (committee, with a reason)──▶ withdrawn
 
 Guards (who may, what must be filled in) are in ``service.apply_transition``.
 """
@@ -23,6 +24,9 @@ WORKFLOW = Workflow(
         Transition("verify_effective", "Verificar: eficaz", frozenset({"verifying"}), "closed", style="success"),
         Transition("verify_not_effective", "Verificar: no eficaz", frozenset({"verifying"}), "analysis",
                    style="warning"),
+        # An action opened by mistake: the committee withdraws it with a reason; it stays, read-only.
+        Transition("withdraw", "Anular la acción", frozenset({"open", "analysis", "implementing", "verifying"}),
+                   "withdrawn", needs_comment=True, style="danger"),
     ],
 )
 #: Transitions that record an effectiveness verification (only the verifier takes them).

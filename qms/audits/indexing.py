@@ -5,7 +5,7 @@ Registered on import; the app imports this module (``REGISTRATIONS`` in ``qms/__
 from __future__ import annotations
 
 from qms.audits.access import can_view
-from qms.audits.models import AUDIT_STATES, Audit
+from qms.audits.models import AUDIT_STATES, AUDIT_TYPES, Audit
 from qms.core import permissions as P
 from qms.search.kinds import Entry
 from qms.search.simple_kind import register_simple_kind
@@ -30,4 +30,5 @@ def _audit_entry(audit) -> Entry:
         fingerprint=f"{audit.state}:{len(audit.findings)}:{len(audit.checklist)}")
 
 
-register_simple_kind("audit", "Auditoría", "Auditorías", Audit, _audit_entry, can_view, AUDIT_STATES)
+register_simple_kind("audit", "Auditoría", "Auditorías", Audit, _audit_entry, can_view, AUDIT_STATES,
+                     type_labels=AUDIT_TYPES)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qms.core.states import State, StateMap
 from qms.db import UTCDateTime
 from qms.extensions import db
 from qms.timeutil import now_utc
@@ -15,13 +16,13 @@ AUDIT_TYPES = {
     "certification": "Externa de certificación",
     "follow_up": "Seguimiento",
 }
-AUDIT_STATES = {
-    "planned": "Planificada",
-    "in_progress": "En ejecución",
-    "reported": "Informada",
-    "closed": "Cerrada",
-}
-PROGRAMME_STATES = {"draft": "Borrador", "approved": "Aprobado"}
+AUDIT_STATES = StateMap(
+    State("planned", "Planificada", "secondary"),
+    State("in_progress", "En ejecución", "primary"),
+    State("reported", "Informada", "info"),
+    State("closed", "Cerrada", "success"),
+)
+PROGRAMME_STATES = StateMap(State("draft", "Borrador", "secondary"), State("approved", "Aprobado", "success"))
 CHECKLIST_RESULTS = {
     "": "Sin responder",
     "conforming": "Conforme",
@@ -98,6 +99,10 @@ class AuditProgramme(db.Model):
     @property
     def state_label(self) -> str:
         return PROGRAMME_STATES.get(self.state, self.state)
+
+    @property
+    def state_tone(self) -> str:
+        return PROGRAMME_STATES.tone(self.state)
 
 
 class ProgrammeItem(db.Model):
@@ -178,6 +183,10 @@ class Audit(db.Model):
         return AUDIT_STATES.get(self.state, self.state)
 
     @property
+    def state_tone(self) -> str:
+        return AUDIT_STATES.tone(self.state)
+
+    @property
     def type_label(self) -> str:
         return AUDIT_TYPES.get(self.audit_type, self.audit_type)
 
@@ -192,7 +201,9 @@ class Audit(db.Model):
 
     @property
     def unanswered_nonconformities(self) -> list["Finding"]:
-        return [f for f in self.findings if f.is_nonconformity and f.action_id is None]
+        # An annulled action answers nothing: the finding needs a new one.
+        return [f for f in self.findings
+                if f.is_nonconformity and (f.action_id is None or f.action.state == "withdrawn")]
 
 
 class AuditCriterion(db.Model):

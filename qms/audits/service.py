@@ -177,7 +177,7 @@ def save_audit(actor, audit: Audit | None, *, audit_type: str, title: str, objec
     require(actor, P.AUDIT_MANAGE)
     lock(audit)
     if audit is not None and audit.state != "planned":
-        raise ServiceError(f"La auditoría está «{audit.state_label}»: su planificación ya no cambia.")
+        raise ServiceError(f"La auditoría está en estado «{audit.state_label}»: su planificación ya no cambia.")
     audit_type = choice(audit_type, AUDIT_TYPES, "el tipo de auditoría", "audit_type")
     title = text(title, "El título", "title", max_length=250)
     processes = list(processes)
@@ -218,6 +218,12 @@ def save_audit(actor, audit: Audit | None, *, audit_type: str, title: str, objec
     return audit
 
 
+def _shorten(question: str, limit: int = 60) -> str:
+    """The start of a question, enough to find it in the list."""
+    question = " ".join(question.split())
+    return question if len(question) <= limit else question[: limit - 1].rstrip() + "…"
+
+
 def apply_transition(actor, audit: Audit, name: str, *, actual_start: date | None = None,
                      actual_end: date | None = None, summary: str | None = None,
                      conclusions: str | None = None) -> Audit:
@@ -242,7 +248,9 @@ def apply_transition(actor, audit: Audit, name: str, *, actual_start: date | Non
                            "conclusions")
         unanswered = [i for i in audit.checklist if not i.result]
         if unanswered:
-            raise ServiceError(f"Quedan {len(unanswered)} pregunta(s) de la lista de verificación sin responder.")
+            listed = "; ".join(f"N° {i.position} «{_shorten(i.question)}»" for i in unanswered)
+            raise ServiceError(f"No se puede emitir el informe: quedan {len(unanswered)} pregunta(s) de la lista "
+                               f"de verificación sin responder ({listed}).")
         audit.actual_end, audit.conclusions = actual_end, conclusions
         if summary is not None:
             audit.summary = text(summary, "El resumen", "summary", required=False)
@@ -289,7 +297,7 @@ def _check_fieldwork(actor, audit: Audit) -> None:
     if not access.can_perform(actor, audit):
         raise PermissionDenied("Solo el equipo auditor o el comité de calidad pueden hacerlo.")
     if audit.state not in ("planned", "in_progress"):
-        raise ServiceError(f"La auditoría está «{audit.state_label}»: su lista de verificación ya no cambia.")
+        raise ServiceError(f"La auditoría está en estado «{audit.state_label}»: su lista de verificación ya no cambia.")
 
 
 def _remember_question(actor, clause_number: str | None, question: str) -> None:

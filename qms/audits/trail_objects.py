@@ -15,7 +15,11 @@ from qms.audits import access
 from qms.audits.models import Audit, AuditProgramme, Finding, audit_auditees, audit_processes
 from qms.core import permissions as P
 from qms.org.models import Process
+from qms.core.trail_labels import namer
+from qms.audits.workflow import WORKFLOW
+from qms.audits.trail_labels import TRAIL_ACTION_LABELS, TRANSITION_NAMES
 from qms.trail.registry import ObjectKind, loader, open_to, register
+from qms.trail.wording import register_actions
 
 
 def _visible_audits(user):
@@ -40,12 +44,16 @@ def _sees_programmes(user) -> bool:
     return access.can_list(user) or user.can(P.DOCUMENT_APPROVE)
 
 
+#: The Spanish names of this module's trail actions (``qms.trail.registry.action_name``).
+NAME_ACTION = namer(TRAIL_ACTION_LABELS, WORKFLOW, TRANSITION_NAMES)
+
 register(ObjectKind(
     object_type="audit", label="Auditoría",
     load=loader(Audit, selectinload(Audit.auditees), selectinload(Audit.processes)),
     can_view=access.can_view, visible_query=_visible_audits,
     describe=lambda audit: f"{audit.code} · {audit.title}",
     link=lambda audit: url_for("audits.detail", audit_code=audit.code),
+    name_action=NAME_ACTION,
 ))
 
 register(ObjectKind(
@@ -56,6 +64,7 @@ register(ObjectKind(
     describe=lambda finding: f"{finding.label} · {finding.kind_label}",
     link=lambda finding: url_for("audits.finding_detail", audit_code=finding.audit.code,
                                  finding_number=finding.number),
+    name_action=NAME_ACTION,
 ))
 
 register(ObjectKind(
@@ -63,4 +72,8 @@ register(ObjectKind(
     **open_to(_sees_programmes),
     describe=lambda programme: f"Programa {programme.year}",
     link=lambda programme: url_for("audits.programme", year=programme.year),
+    name_action=NAME_ACTION,
 ))
+
+# Also for the trail's action filter.
+register_actions(TRAIL_ACTION_LABELS)

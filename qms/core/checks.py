@@ -17,11 +17,26 @@ def require(actor, *permissions: str) -> None:
         raise PermissionDenied()
 
 
+#: Article of a label -> the ending of «obligatori_» that agrees with it.
+_AGREEMENT = {"la": ("es", "obligatoria"), "las": ("son", "obligatorias"), "los": ("son", "obligatorios")}
+
+
+def required_message(label: str) -> str:
+    """«La fecha es obligatoria», «El título es obligatorio», «Las conclusiones son obligatorias».
+
+    Labels start with their article (that is how services name fields), which gives the
+    gender and number the adjective agrees with.
+    """
+    article = label.split(" ", 1)[0].casefold()
+    verb, adjective = _AGREEMENT.get(article, ("es", "obligatorio"))
+    return f"{label} {verb} {adjective}."
+
+
 def text(value, label: str, field: str | None = None, *, required: bool = True, max_length: int = 20000) -> str:
     """Return ``value`` stripped; refuse an empty required value or an overlong one."""
     value = (value or "").strip()
     if required and not value:
-        raise ServiceError(f"{label} es obligatorio.", field=field)
+        raise ServiceError(required_message(label), field=field)
     if len(value) > max_length:
         raise ServiceError(f"{label} no puede superar {max_length} caracteres.", field=field)
     return value

@@ -9,9 +9,10 @@ def can_manage(user) -> bool:
 
 
 def can_view(user, pnc) -> bool:
-    """The committee, who reported it, and the owner of its process."""
+    """The committee, who reported it, the owner of its process and who authorised its treatment."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if can_manage(user) or user.can(P.CAPA_MANAGE):
         return True
-    return pnc.detected_by_id == user.id or (pnc.process is not None and pnc.process.owner_id == user.id)
+    return (pnc.detected_by_id == user.id or pnc.authorised_by_id == user.id
+            or (pnc.process is not None and pnc.process.owner_id == user.id))

@@ -5,7 +5,7 @@ Registered on import; the app imports this module (``REGISTRATIONS`` in ``qms/__
 from __future__ import annotations
 
 from qms.nonconformities.access import can_view
-from qms.nonconformities.models import PNC_STATES, Nonconformity
+from qms.nonconformities.models import OUTPUT_KINDS, PNC_STATES, Nonconformity
 from qms.core import permissions as P
 from qms.search.kinds import Entry
 from qms.search.simple_kind import register_simple_kind
@@ -29,4 +29,4 @@ def _pnc_entry(pnc) -> Entry:
 
 
 register_simple_kind("nonconformity", "PNC", "Productos no conformes", Nonconformity, _pnc_entry, can_view,
-                     PNC_STATES, title_column=Nonconformity.product)
+                     PNC_STATES, title_column=Nonconformity.product, type_labels=OUTPUT_KINDS)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qms.core.states import State, StateMap
 from qms.db import UTCDateTime
 from qms.extensions import db
 from qms.timeutil import now_utc
@@ -18,11 +19,12 @@ TREATMENTS = {
     "suspension": "Suspensión",
     "user_information": "Información al usuario",
 }
-PNC_STATES = {
-    "reported": "Informado",
-    "treated": "Tratado (por re-verificar)",
-    "closed": "Cerrado",
-}
+PNC_STATES = StateMap(
+    State("reported", "Informado", "warning"),
+    State("treated", "Tratado (por re-verificar)", "info"),
+    State("closed", "Cerrado", "success"),
+    State("withdrawn", "Anulado", "dark"),
+)
 REVERIFICATION_RESULTS = {"conforming": "Conforme", "nonconforming": "Sigue no conforme"}
 
 
@@ -49,6 +51,11 @@ class Nonconformity(db.Model):
     #: What was done with the output (disposition).
     disposition: Mapped[str] = mapped_column(sa.Text, default="")
     authorised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: When the authoriser signed the treatment with their password; None while only
+    #: registered by the committee (the report then says "registrado por", not a signature).
+    authorisation_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Who registered the treatment (the committee member who filled in the form).
+    treatment_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     treated_on: Mapped[date | None] = mapped_column(sa.Date)
     reverification_result: Mapped[str] = mapped_column(sa.String(20), default="")
     reverification_notes: Mapped[str] = mapped_column(sa.Text, default="")
@@ -56,6 +63,10 @@ class Nonconformity(db.Model):
     reverified_on: Mapped[date | None] = mapped_column(sa.Date)
     closure_notes: Mapped[str] = mapped_column(sa.Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A PNC reported by mistake is withdrawn (kept, never deleted): why, when, by whom.
+    withdrawn_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     #: The corrective action, when the cause is systemic.
     action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -66,7 +77,9 @@ class Nonconformity(db.Model):
     region = relationship("Region")
     detected_by = relationship("User", foreign_keys=[detected_by_id])
     authorised_by = relationship("User", foreign_keys=[authorised_by_id])
+    treatment_recorded_by = relationship("User", foreign_keys=[treatment_recorded_by_id])
     reverified_by = relationship("User", foreign_keys=[reverified_by_id])
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
     action = relationship("Action", foreign_keys=[action_id])
 
     def __repr__(self) -> str:
@@ -75,6 +88,18 @@ class Nonconformity(db.Model):
     @property
     def state_label(self) -> str:
         return PNC_STATES.get(self.state, self.state)
+
+    @property
+    def state_tone(self) -> str:
+        return PNC_STATES.tone(self.state)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == "withdrawn"
+
+    @property
+    def is_authorisation_signed(self) -> bool:
+        return self.authorisation_signed_at is not None
 
     @property
     def treatment_label(self) -> str:

@@ -18,7 +18,8 @@ from qms.timeutil import format_date, today_local
 def visible_query(user) -> sa.Select:
     stmt = sa.select(Nonconformity).join(Process, Nonconformity.process_id == Process.id)
     if not (user.can(P.NC_MANAGE) or user.can(P.CAPA_MANAGE)):
-        stmt = stmt.where(sa.or_(Nonconformity.detected_by_id == user.id, Process.owner_id == user.id))
+        stmt = stmt.where(sa.or_(Nonconformity.detected_by_id == user.id, Process.owner_id == user.id,
+                                 Nonconformity.authorised_by_id == user.id))
     return stmt.order_by(Nonconformity.detected_on.desc(), Nonconformity.id.desc())
 
 
@@ -26,20 +27,31 @@ def inbox(user) -> list[dict]:
     """Untreated PNC of the user's processes (and all of them for the committee), overdue first."""
     today = today_local()
     stmt = sa.select(Nonconformity).join(Process, Nonconformity.process_id == Process.id).where(
-        Nonconformity.state != "closed")
+        Nonconformity.state.not_in(("closed", "withdrawn")))
     if not user.can(P.NC_MANAGE):
         stmt = stmt.where(Process.owner_id == user.id)
     rows = db.session.scalars(stmt.order_by(Nonconformity.treatment_due)).all()
     items = [{"label": f"{p.code} · {p.product}", "url": url_for("nonconformities.detail", pnc_code=p.code),
               "note": f"{p.state_label} · tratar antes de {format_date(p.treatment_due)}",
               "overdue": p.state == "reported" and p.treatment_due < today} for p in rows]
-    return [{"title": "Productos / servicios no conformes abiertos", "items": items}] if items else []
+    sections = [{"title": "Productos / servicios no conformes abiertos", "items": items}] if items else []
+    to_sign = db.session.scalars(sa.select(Nonconformity).where(
+        Nonconformity.state == "treated", Nonconformity.authorised_by_id == user.id,
+        Nonconformity.authorisation_signed_at.is_(None)).order_by(Nonconformity.treated_on)).all()
+    if to_sign:
+        sections.append({"title": "Tratamientos de PNC por firmar", "items": [
+            {"label": f"{p.code} · {p.product}", "url": url_for("nonconformities.detail", pnc_code=p.code),
+             "note": f"{p.treatment_label} registrado el {format_date(p.treated_on)}", "overdue": False}
+            for p in to_sign]})
+    return sections
 
 
 def followup_rows(today: date) -> list[Row]:
     """Every nonconforming output as a row of the committee's follow-up list (no query per row)."""
     rows = []
-    for p in db.session.scalars(sa.select(Nonconformity).options(selectinload(Nonconformity.process))).all():
+    # Annulled PNC were reported by mistake: they count nowhere.
+    for p in db.session.scalars(sa.select(Nonconformity).where(Nonconformity.state != "withdrawn")
+                                .options(selectinload(Nonconformity.process))).all():
         closed = p.state == "closed"
         end = local_date(p.closed_at) if closed else today
         owner = p.process.owner if p.process and p.process.owner else None

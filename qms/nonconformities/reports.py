@@ -8,14 +8,20 @@ from qms.timeutil import format_date, format_datetime, now_utc
 
 def report_context(pnc) -> dict:
     treatment = pnc.treatment_label
-    if pnc.authorised_by is not None:
+    if pnc.authorised_by is not None and pnc.is_authorisation_signed:
         treatment += f" (autorizó: {pnc.authorised_by.full_name})"
+    elif pnc.authorised_by is not None:
+        # Named in the form by the committee, never signed: say so rather than look signed.
+        recorder = pnc.treatment_recorded_by.full_name if pnc.treatment_recorded_by else "el comité"
+        treatment += f" (autorizó: {pnc.authorised_by.full_name}, sin firma; registrado por {recorder})"
     closure = pnc.closure_notes or ""
     if pnc.reverification_result:
         closure = f"Re-verificación {format_date(pnc.reverified_on)}: {pnc.reverification_notes} {closure}".strip()
     signatures = [signature_row("Detectó", pnc.detected_by, pnc.detected_on)]
-    if pnc.authorised_by is not None:
-        signatures.append(signature_row("Autorizó el tratamiento", pnc.authorised_by, pnc.treated_on))
+    if pnc.authorised_by is not None and pnc.is_authorisation_signed:
+        signatures.append(signature_row("Autorizó el tratamiento", pnc.authorised_by, pnc.authorisation_signed_at))
+    elif pnc.treatment_recorded_by is not None:
+        signatures.append(signature_row("Registrado por (tratamiento)", pnc.treatment_recorded_by, pnc.treated_on))
     if pnc.reverified_by is not None:
         signatures.append(signature_row("Re-verificó", pnc.reverified_by, pnc.reverified_on))
     return {

@@ -13,10 +13,11 @@ from flask import current_app
 from qms import search
 from qms.core.checks import choice, date_order, not_future, require, text
 from qms.core.codes import next_yearly_code
+from qms.core import signing
 from qms.core.locking import lock
 from qms.records.service import store_report
 from qms.core import permissions as P
-from qms.errors import ServiceError
+from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
 from qms.nonconformities.models import OUTPUT_KINDS, TREATMENTS, Nonconformity
 from qms.nonconformities.workflow import WORKFLOW
@@ -70,7 +71,10 @@ def _move(actor, pnc: Nonconformity, name: str, details: dict) -> None:
 
 
 def treat(actor, pnc: Nonconformity, *, treatment: str, disposition: str, authorised_by,
-          treated_on: date | None) -> Nonconformity:
+          treated_on: date | None, password: str = "") -> Nonconformity:
+    """Register the treatment. When the committee member is the one who authorised it, their
+    password signs the authorisation now; otherwise the authoriser signs it later
+    (``sign_authorisation``), and until then the record says who registered it."""
     require(actor, P.NC_MANAGE)
     lock(pnc)
     _check_state(pnc, "treat")
@@ -83,10 +87,36 @@ def treat(actor, pnc: Nonconformity, *, treatment: str, disposition: str, author
                f"La fecha del tratamiento ({format_date(treated_on)}) no puede ser anterior a la detección "
                f"({format_date(pnc.detected_on)}).", "treated_on")
     not_future(treated_on, "La fecha del tratamiento", "treated_on")
+    signed = False
+    if password:
+        if authorised_by.id != actor.id:
+            raise ServiceError(f"Solo {authorised_by.full_name} puede firmar su autorización; deje la contraseña "
+                               "en blanco y la firmará desde la ficha del PNC.", field="password")
+        signing.confirm_password(actor, password)
+        signed = True
     pnc.treatment, pnc.disposition = treatment, disposition
     pnc.authorised_by_id, pnc.treated_on = authorised_by.id, treated_on
+    pnc.treatment_recorded_by_id = actor.id
+    pnc.authorisation_signed_at = now_utc() if signed else None
     _move(actor, pnc, "treat", {"treatment": treatment, "disposition": disposition,
-                                "authorised_by": authorised_by.id, "treated_on": treated_on})
+                                "authorised_by": authorised_by.id, "treated_on": treated_on,
+                                "authorisation_signed": signed})
+    return pnc
+
+
+def sign_authorisation(actor, pnc: Nonconformity, password: str) -> Nonconformity:
+    """The person named as authoriser signs the treatment with their password."""
+    lock(pnc)
+    if pnc.state != "treated":
+        raise ServiceError("La autorización se firma con el tratamiento registrado y antes de la re-verificación.")
+    if pnc.authorised_by_id != actor.id:
+        raise PermissionDenied("Solo quien autorizó el tratamiento puede firmarlo.")
+    if pnc.is_authorisation_signed:
+        raise ServiceError("La autorización del tratamiento ya está firmada.")
+    signing.confirm_password(actor, password)
+    pnc.authorisation_signed_at = now_utc()
+    db.session.flush()
+    _touch(actor, pnc, "nonconformity.authorisation_signed", {"treatment": pnc.treatment})
     return pnc
 
 
@@ -129,11 +159,24 @@ def _generate_report(actor, pnc: Nonconformity) -> None:
                  {"sha256": pnc.report_sha256, "record": pnc.report_record_id})
 
 
+def withdraw(actor, pnc: Nonconformity, reason: str) -> Nonconformity:
+    """Annul a PNC reported by mistake: the committee only, with a reason; it is kept and trailed."""
+    require(actor, P.NC_MANAGE)
+    lock(pnc)
+    _check_state(pnc, "withdraw")
+    reason = text(reason, "El motivo de la anulación", "reason")
+    pnc.withdrawn_reason, pnc.withdrawn_at, pnc.withdrawn_by_id = reason, now_utc(), actor.id
+    _move(actor, pnc, "withdraw", {"reason": reason})
+    return pnc
+
+
 def link_action(actor, pnc: Nonconformity, owner):
     """Open a corrective action for a systemic cause and link it."""
     from qms.actions import service as actions
 
     require(actor, P.NC_MANAGE)
+    if pnc.is_withdrawn:
+        raise ServiceError("El PNC está anulado.")
     action = actions.raise_for_nonconformity(actor, pnc, owner)
     search.queue_index(SEARCH_KIND, pnc.id)
     return action

@@ -10,7 +10,15 @@ from sqlalchemy.orm import joinedload
 
 from qms.nonconformities import access, queries
 from qms.nonconformities.models import Nonconformity
+from qms.core.trail_labels import namer
+from qms.nonconformities.workflow import WORKFLOW
+from qms.nonconformities.trail_labels import TRAIL_ACTION_LABELS, TRANSITION_NAMES
 from qms.trail.registry import ObjectKind, loader, register
+from qms.trail.wording import register_actions
+
+
+#: The Spanish names of this module's trail actions (``qms.trail.registry.action_name``).
+NAME_ACTION = namer(TRAIL_ACTION_LABELS, WORKFLOW, TRANSITION_NAMES)
 
 register(ObjectKind(
     object_type="nonconformity", label="Producto / servicio no conforme",
@@ -19,4 +27,8 @@ register(ObjectKind(
     visible_query=lambda user: queries.visible_query(user).with_only_columns(Nonconformity.id).order_by(None),
     describe=lambda pnc: f"{pnc.code} · {pnc.product}",
     link=lambda pnc: url_for("nonconformities.detail", pnc_code=pnc.code),
+    name_action=NAME_ACTION,
 ))
+
+# Also for the trail's action filter.
+register_actions(TRAIL_ACTION_LABELS)

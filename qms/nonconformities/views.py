@@ -77,8 +77,19 @@ def treat(pnc_code: str):
     pnc = _load(pnc_code)
     return run(lambda: service.treat(
         acting_user(), pnc, treatment=request.form.get("treatment", ""), disposition=request.form.get("disposition", ""),
-        authorised_by=db.session.get(User, form_int("authorised_by_id") or 0), treated_on=form_date("treated_on")),
-        "Tratamiento registrado.", url_for("nonconformities.detail", pnc_code=pnc.code))
+        authorised_by=db.session.get(User, form_int("authorised_by_id") or 0), treated_on=form_date("treated_on"),
+        password=request.form.get("password", "")),
+        lambda p: "Tratamiento registrado y firmado." if p.is_authorisation_signed else
+        f"Tratamiento registrado; falta la firma de {p.authorised_by.full_name}.",
+        url_for("nonconformities.detail", pnc_code=pnc.code))
+
+
+@bp.route("/<pnc_code>/firmar-autorizacion", methods=["POST"])
+@login_required
+def sign_authorisation(pnc_code: str):
+    pnc = _load(pnc_code)
+    return run(lambda: service.sign_authorisation(acting_user(), pnc, request.form.get("password", "")),
+               "Autorización del tratamiento firmada.", url_for("nonconformities.detail", pnc_code=pnc.code))
 
 
 @bp.route("/<pnc_code>/reverificacion", methods=["POST"])
@@ -89,6 +100,14 @@ def reverify(pnc_code: str):
         acting_user(), pnc, conforming=request.form.get("result") == "conforming", notes=request.form.get("notes", ""),
         on=form_date("on"), closure_notes=request.form.get("closure_notes", "")),
         lambda p: f"{p.code}: {p.state_label}.", url_for("nonconformities.detail", pnc_code=pnc.code))
+
+
+@bp.route("/<pnc_code>/anular", methods=["POST"])
+@permission_required(P.NC_MANAGE)
+def withdraw(pnc_code: str):
+    pnc = _load(pnc_code)
+    return run(lambda: service.withdraw(acting_user(), pnc, request.form.get("reason", "")),
+               lambda p: f"PNC {p.code} anulado.", url_for("nonconformities.detail", pnc_code=pnc.code))
 
 
 @bp.route("/<pnc_code>/accion", methods=["POST"])

@@ -3,6 +3,7 @@
     reported ──treat──▶ treated ──reverify (conforme)──▶ closed
        ▲                   │
        └── reverify (sigue no conforme) ◀┘
+    reported | treated ──withdraw (committee, with a reason)──▶ withdrawn
 """
 from __future__ import annotations
 
@@ -16,5 +17,8 @@ WORKFLOW = Workflow(
         Transition("reverify_ok", "Re-verificar: conforme y cerrar", frozenset({"treated"}), "closed", style="success"),
         Transition("reverify_fail", "Re-verificar: sigue no conforme", frozenset({"treated"}), "reported",
                    style="warning"),
+        # Reported by mistake: the committee withdraws it with a reason; it stays, read-only.
+        Transition("withdraw", "Anular el PNC", frozenset({"reported", "treated"}), "withdrawn", needs_comment=True,
+                   style="danger"),
     ],
 )

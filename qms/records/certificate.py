@@ -1,8 +1,11 @@
 """The disposition certificate (certificado de disposición), a Word file.
 
 docgen ships no template for it (its report templates are the audit, CAPA and
-nonconformity reports), so it is built here with python-docx from plain values. The
-institution's name and logo come from docgen, as in every generated document.
+nonconformity reports), so it is built here with python-docx from plain values. Its
+frame is docgen's, as on every controlled output: the header table (institution and
+logo, title, code, date, state, "Página X de Y"), a signature table and, in the footer,
+the verification code (the start of the SHA-256 of what was approved, also kept in the
+disposition and in its trail entry).
 """
 from __future__ import annotations
 
@@ -43,24 +46,69 @@ def _table(document, header: list[str], rows: list[list[str]]) -> None:
             _cell_text(cell, text)
 
 
-def _header(document, institution: str, logo: bytes | None, code: str) -> None:
+#: Characters of the approved fingerprint printed as the verification code.
+CODE_LENGTH = 16
+
+
+def verification_code(batch) -> str:
+    """The code printed on the certificate: the start of the SHA-256 of what was signed."""
+    return (batch.signed_sha256 or "")[:CODE_LENGTH].upper()
+
+
+def _clear(story) -> None:
+    for paragraph in list(story.paragraphs):
+        paragraph._p.getparent().remove(paragraph._p)
+
+
+def _logo(logo: bytes | None):
+    from qms.docgen.layout import Picture
+    from qms.docgen.render import LOGO_HEIGHT_CM
+
+    return Picture(logo, LOGO_HEIGHT_CM) if logo else ""
+
+
+def _frame(document, institution: str, logo: bytes | None, batch) -> None:
+    """The header and footer every controlled output carries."""
+    from qms.docgen import layout
+
+    layout.page_setup(document, "letter")
     section = document.sections[0]
-    section.left_margin = section.right_margin = Cm(2)
-    paragraph = section.header.paragraphs[0]
-    if logo:
-        try:
-            paragraph.add_run().add_picture(io.BytesIO(logo), height=Cm(1.2))
-            paragraph.add_run("  ")
-        except Exception:  # noqa: BLE001 - a bad logo must not block the certificate
-            pass
-    paragraph.add_run(f"{institution} · {code}").font.size = Pt(9)
+    section.header.is_linked_to_previous = False
+    _clear(section.header)
+    fields = {"institution": institution, "logo": _logo(logo), "type_name": "Registro", "title": TITLE,
+              "lines": [f"Código: {batch.code}", f"Fecha: {format_date(batch.decided_at)}",
+                        f"Estado: {batch.state_label}"]}
+    try:
+        layout.header_block(section.header, fields)
+    except Exception:  # noqa: BLE001 - a logo Word cannot read must not block the certificate
+        _clear(section.header)
+        layout.header_block(section.header, {**fields, "logo": ""})
+    section.footer.is_linked_to_previous = False
+    _clear(section.footer)
+    line = section.footer.add_paragraph()
+    layout.put(line, f"Código de verificación: {verification_code(batch)}", size=8, bold=True)
+    line = section.footer.add_paragraph()
+    layout.put(line, f"Inicio de la huella SHA-256 de lo aprobado en la disposición {batch.code}; compárela con la "
+               "registrada en el sistema (disposición y bitácora).", size=7.5, color=layout.GREY)
+
+
+def _signatures(document, batch) -> None:
+    """The signature table of every report: role, name, position, date."""
+    document.add_heading("Firmas", level=2)
+    proposer = batch.proposed_by
+    _table(document, ["Rol", "Nombre", "Cargo", "Fecha"], [
+        ["Propuso la disposición", proposer.full_name, getattr(proposer, "position", "") or "",
+         format_date(batch.proposed_at)],
+        ["Aprobó y ejecutó (firma electrónica)", batch.decided_by_name, batch.decided_by_position or "",
+         format_date(batch.decided_at)],
+    ])
 
 
 def build(batch, tombstones) -> bytes:
     """Return the certificate of an executed batch as .docx bytes."""
     institution, logo = _institution()
     document = docx.Document()
-    _header(document, institution, logo, batch.code)
+    _frame(document, institution, logo, batch)
     heading = document.add_heading(TITLE, level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(institution).alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -85,7 +133,7 @@ def build(batch, tombstones) -> bytes:
     _table(document, ["Registro", "Archivo", "Bytes", "SHA-256", "Resultado"], [
         [t.record_code, f["filename"], str(f["size"]), f["sha256"], _result(t.action, f)]
         for t in tombstones for f in t.files])
-    document.add_paragraph()
+    _signatures(document, batch)
     signature = document.add_paragraph()
     signature.add_run("Firma electrónica: ").bold = True
     signature.add_run(f"{batch.decided_by_name}, {format_datetime(batch.decided_at)} (contraseña verificada por el sistema).")

@@ -6,6 +6,7 @@ from datetime import date
 from qms import search
 from qms.core.checks import require  # noqa: F401  (the records services import it from here)
 from qms.core.codes import next_yearly_code
+from qms.core.states import State, StateMap
 from qms.records.models import Record, RecordType
 from qms.timeutil import today_local
 
@@ -14,15 +15,15 @@ SEARCH_KIND = "record"
 DUE_SOON_DAYS = 90
 
 #: Retention states of the register's filter.
-RETENTION_STATES = {
-    "in_retention": "En plazo de conservación",
-    "due_soon": f"Vence en {DUE_SOON_DAYS} días o menos",
-    "expired": "Plazo cumplido (disposición pendiente)",
-    "permanent": "Conservación permanente",
-    "hold": "Retención legal",
-    "archived": "Archivo histórico",
-    "disposed": "Eliminado",
-}
+RETENTION_STATES = StateMap(
+    State("in_retention", "En plazo de conservación", "success"),
+    State("due_soon", f"Vence en {DUE_SOON_DAYS} días o menos", "warning"),
+    State("expired", "Plazo cumplido (disposición pendiente)", "danger"),
+    State("permanent", "Conservación permanente", "primary"),
+    State("hold", "Retención legal", "dark"),
+    State("archived", "Archivo histórico", "secondary"),
+    State("disposed", "Eliminado", "dark"),
+)
 
 
 

@@ -85,7 +85,7 @@ def _check_disposable(record: Record, today: date, ignore_batch: DispositionBatc
     lock(record)
     lock(record.type)
     if record.state != "active":
-        raise ServiceError(f"El registro {record.code} ya está «{record.state_label}».")
+        raise ServiceError(f"El registro {record.code} ya está en estado «{record.state_label}».")
     if record.is_on_legal_hold:
         raise ServiceError(f"El registro {record.code} está bajo retención legal ({record.legal_hold_reason}); "
                            "no puede disponerse hasta que se levante. No se dispuso nada.")
@@ -130,7 +130,7 @@ def _check_decision(actor, batch: DispositionBatch, password: str) -> None:
     require(actor, P.RECORD_DISPOSE)
     lock(batch)
     if batch.state != "proposed":
-        raise ServiceError(f"La disposición {batch.code} ya está «{batch.state_label}».")
+        raise ServiceError(f"La disposición {batch.code} ya está en estado «{batch.state_label}».")
     signing.refuse_if_took_part(batch.proposed_by_id == actor.id,
                                 "Segregación de funciones: usted propuso esta disposición, por lo que no puede resolverla.")
     signing.confirm_password(actor, password)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from qms.core.states import State, StateMap
 from qms.db import UTCDateTime
 from qms.extensions import db
 from qms.timeutil import add_months, now_utc
@@ -26,11 +27,11 @@ DISPOSITIONS = {
 }
 
 #: A record's lifecycle.
-RECORD_STATES = {
-    "active": "En custodia",
-    "archived": "Archivo histórico",
-    "disposed": "Eliminado (disposición)",
-}
+RECORD_STATES = StateMap(
+    State("active", "En custodia", "success"),
+    State("archived", "Archivo histórico", "secondary"),
+    State("disposed", "Eliminado (disposición)", "dark"),
+)
 
 #: Kinds of object a record may evidence, besides controlled documents.
 LINK_KINDS = {
@@ -41,11 +42,11 @@ LINK_KINDS = {
     "management_review": "Revisión por la dirección",
 }
 
-BATCH_STATES = {
-    "proposed": "Propuesta",
-    "executed": "Aprobada y ejecutada",
-    "rejected": "Rechazada",
-}
+BATCH_STATES = StateMap(
+    State("proposed", "Propuesta", "warning"),
+    State("executed", "Aprobada y ejecutada", "success"),
+    State("rejected", "Rechazada", "danger"),
+)
 
 record_type_roles = sa.Table(
     "record_type_roles",
@@ -183,6 +184,10 @@ class Record(db.Model):
         return RECORD_STATES.get(self.state, self.state)
 
     @property
+    def state_tone(self) -> str:
+        return RECORD_STATES.tone(self.state)
+
+    @property
     def current_files(self) -> list["RecordFile"]:
         return [f for f in self.files if f.status != "destroyed"]
 
@@ -274,6 +279,10 @@ class DispositionBatch(db.Model):
     @property
     def state_label(self) -> str:
         return BATCH_STATES.get(self.state, self.state)
+
+    @property
+    def state_tone(self) -> str:
+        return BATCH_STATES.tone(self.state)
 
 
 class DispositionItem(db.Model):

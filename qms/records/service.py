@@ -196,7 +196,7 @@ def store_report(template: str, context: dict, *, actor, type_code: str, title: 
 def _require_active(record: Record) -> None:
     lock(record)
     if record.state != "active":
-        raise ServiceError(f"El registro está «{record.state_label}» y ya no admite cambios.")
+        raise ServiceError(f"El registro está en estado «{record.state_label}» y ya no admite cambios.")
 
 
 def _add_file(actor, record: Record, data: bytes, filename: str, reason: str) -> RecordFile:
@@ -231,7 +231,7 @@ def delete_record(actor, record: Record) -> None:
     """Refuse deleting a record: before its retention ends never, after it only through disposition."""
     require(actor, P.RECORD_MANAGE)
     if record.state != "active":
-        raise ServiceError(f"El registro ya está «{record.state_label}».")
+        raise ServiceError(f"El registro ya está en estado «{record.state_label}».")
     if record.retention_until is None:
         raise ServiceError(f"El registro {record.code} es de conservación permanente y no se puede eliminar.")
     if not is_retention_over(record):

@@ -17,8 +17,14 @@ from sqlalchemy.orm import selectinload
 from qms.core import permissions as P
 from qms.records.access import can_view_record, visible_filter
 from qms.records.models import DispositionBatch, Record, RecordType
+from qms.core.trail_labels import namer
+from qms.records.trail_labels import TRAIL_ACTION_LABELS
 from qms.trail.registry import ObjectKind, holders_of, loader, open_to, register
 from qms.trail.wording import register_actions
+
+
+#: The Spanish names of this module's trail actions (``qms.trail.registry.action_name``).
+NAME_ACTION = namer(TRAIL_ACTION_LABELS)
 
 register(ObjectKind(
     object_type="record", label="Registro",
@@ -27,6 +33,7 @@ register(ObjectKind(
     visible_query=lambda user: sa.select(Record.id).where(visible_filter(user)),
     describe=lambda record: f"{record.code} · {record.title}",
     link=lambda record: url_for("records.detail", record_id=record.id),
+    name_action=NAME_ACTION,
 ))
 
 register(ObjectKind(
@@ -34,6 +41,7 @@ register(ObjectKind(
     **open_to(holders_of(P.RECORD_READ)),
     describe=lambda record_type: f"{record_type.code} · {record_type.name}",
     link=lambda _record_type: url_for("records.types"),
+    name_action=NAME_ACTION,
 ))
 
 register(ObjectKind(
@@ -41,21 +49,8 @@ register(ObjectKind(
     **open_to(holders_of(P.RECORD_MANAGE, P.RECORD_DISPOSE)),
     describe=lambda batch: batch.code,
     link=lambda batch: url_for("records.batch", disposition_id=batch.id),
+    name_action=NAME_ACTION,
 ))
 
-register_actions({
-    "record.created": "Registro creado",
-    "record.updated": "Registro modificado",
-    "record.file_added": "Archivo agregado al registro",
-    "record.file_corrupt": "Archivo del registro alterado",
-    "record.file_downloaded": "Archivo del registro descargado",
-    "record.linked": "Registro vinculado",
-    "record.legal_hold": "Retención legal del registro",
-    "record.retention_recomputed": "Plazo de conservación recalculado",
-    "record.disposed": "Registro eliminado según su plazo",
-    "record_type.created": "Tipo de registro creado",
-    "record_type.legal_hold": "Retención legal del tipo de registro",
-    "disposition.proposed": "Eliminación propuesta",
-    "disposition.approved": "Eliminación aprobada",
-    "disposition.rejected": "Eliminación rechazada",
-})
+# Also for the trail's action filter.
+register_actions(TRAIL_ACTION_LABELS)

@@ -12,8 +12,12 @@ from qms.search.kinds import Kind, register_kind
 
 
 def register_simple_kind(name: str, label: str, plural: str, model, to_entry, can_view, states: dict,
-                         title_column=None, archived_state: str = "closed") -> None:
-    """Register kind ``name`` for ``model`` (an ORM class with ``id``, ``code`` and ``state``)."""
+                         title_column=None, archived_state: str = "closed", type_labels: dict | None = None) -> None:
+    """Register kind ``name`` for ``model`` (an ORM class with ``id``, ``code`` and ``state``).
+
+    ``type_labels`` names the values of the "type" facet (``service`` → «Servicio»), so the
+    chips speak Spanish rather than show the stored keys.
+    """
     title = title_column if title_column is not None else model.title
 
     def load(session, ids):
@@ -40,5 +44,11 @@ def register_simple_kind(name: str, label: str, plural: str, model, to_entry, ca
             return None
         return to_entry(obj).link
 
+    def facet_labels(_session, facet, values):
+        if facet != "type" or not type_labels:
+            return {}
+        return {v: type_labels[v] for v in values if v in type_labels}
+
     register_kind(Kind(name=name, label=label, plural=plural, load=load, all_ids=all_ids, visible_ids=visible_ids,
-                       fallback=fallback, state_labels=dict(states), lookup_code=lookup_code))
+                       fallback=fallback, state_labels=dict(states), lookup_code=lookup_code,
+                       facet_labels=facet_labels if type_labels else None))

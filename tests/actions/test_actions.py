@@ -14,6 +14,8 @@ from qms.extensions import db
 from qms.storage import store
 from tests.audits.factories import NOON, nonconformity, own_process, second_auditor, started_audit
 
+#: The plans of these tests verify on 10-03-2026 what was planned for 30-06-2026.
+EARLY = "La auditoría de seguimiento se adelantó."
 WHYS = [("¿Por qué había una copia no controlada?", "Nadie retiró la versión anterior."),
         ("¿Por qué nadie la retiró?", "No se avisó de la nueva versión.")]
 
@@ -60,7 +62,8 @@ def test_full_cycle_to_closed_with_report(app, users, action):
     service.apply_transition(users["staff"], action, "start_implementation")
     service.update_task(users["staff"], task, status="done", evidence_note="Correo a todas las unidades.")
     service.apply_transition(users["staff"], action, "request_verification")
-    service.apply_transition(verifier, action, "verify_effective", evidence="No se encontraron copias antiguas.")
+    service.apply_transition(verifier, action, "verify_effective", evidence="No se encontraron copias antiguas.",
+                             early_reason=EARLY)
     db.session.commit()
     assert action.state == "closed" and action.closed_at is not None and action.report_sha256
     report = docx.Document(io.BytesIO(store.read(action.report_sha256)))
@@ -70,6 +73,8 @@ def test_full_cycle_to_closed_with_report(app, users, action):
     assert any("No se avisó de la nueva versión." in c for c in cells)
     assert "Activar tomas de conocimiento" in cells and "Realizada" in cells
     assert "Eficaz" in cells and "Segunda Auditora" in cells
+    assert any("antes de la fecha planificada (30-06-2026). Motivo: La auditoría de seguimiento se adelantó." in c
+               for c in cells)
 
 
 @freeze_time(NOON)
@@ -137,7 +142,8 @@ def test_not_effective_goes_back_to_analysis_keeping_history(app, users, action)
     service.apply_transition(users["staff"], action, "start_implementation")
     service.update_task(users["staff"], task, status="done", evidence_note="Hecho.")
     service.apply_transition(users["staff"], action, "request_verification")
-    service.apply_transition(verifier, action, "verify_not_effective", evidence="Siguen apareciendo copias.")
+    service.apply_transition(verifier, action, "verify_not_effective", evidence="Siguen apareciendo copias.",
+                             early_reason=EARLY)
     db.session.commit()
     assert action.state == "analysis" and action.cycle == 2
     first = action.verifications[0]
@@ -173,7 +179,7 @@ def test_closed_actions_are_read_only_and_amendments_need_a_reason(app, users, a
     service.apply_transition(users["staff"], action, "start_implementation")
     service.update_task(users["staff"], task, status="done", evidence_note="Hecho.")
     service.apply_transition(users["staff"], action, "request_verification")
-    service.apply_transition(verifier, action, "verify_effective", evidence="Eficaz.")
+    service.apply_transition(verifier, action, "verify_effective", evidence="Eficaz.", early_reason=EARLY)
     db.session.commit()
     with pytest.raises(ServiceError) as error:
         service.update_details(users["quality"], action, title="Otro", kind="corrective", problem="x", correction="")

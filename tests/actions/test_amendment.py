@@ -27,7 +27,8 @@ def closed_action(app, users, process):
         service.apply_transition(owner, action, "start_implementation")
         service.update_task(owner, task, status="done", evidence_note="Correo masivo.")
         service.apply_transition(owner, action, "request_verification")
-        service.apply_transition(verifier, action, "verify_effective", evidence="Sin copias obsoletas.")
+        service.apply_transition(verifier, action, "verify_effective", evidence="Sin copias obsoletas.",
+                                 early_reason="Se adelantó la revisión.")
         db.session.commit()
     return action
 

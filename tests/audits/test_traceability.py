@@ -40,7 +40,8 @@ def traced(app, users, process, make_document):
         actions.apply_transition(owner, action, "start_implementation")
         actions.update_task(owner, task, status="done", evidence_note="Acta de retiro.")
         actions.apply_transition(owner, action, "request_verification")
-        actions.apply_transition(verifier, action, "verify_effective", evidence="Solo copias vigentes en partes.")
+        actions.apply_transition(verifier, action, "verify_effective", evidence="Solo copias vigentes en partes.",
+                                 early_reason="Visita adelantada a la oficina de partes.")
         db.session.commit()
     return {"document": document, "audit": audit, "finding": finding, "action": action}
 

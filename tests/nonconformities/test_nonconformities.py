@@ -13,6 +13,7 @@ from qms.nonconformities.models import Nonconformity
 from qms.nonconformities.workflow import WORKFLOW
 from qms.storage import store
 from tests.audits.factories import NOON, own_process
+from tests.conftest import PASSWORD
 
 
 def _report(users, process, who="staff", on=date(2026, 3, 5)):
@@ -39,6 +40,7 @@ def test_report_treat_reverify_close_with_report(app, users, process):
                       treated_on=None)
     service.treat(users["quality"], pnc, treatment="correction", disposition="Se emitió un certificado nuevo.",
                   authorised_by=users["approver"], treated_on=date(2026, 3, 6))
+    service.sign_authorisation(users["approver"], pnc, PASSWORD)
     service.reverify(users["quality"], pnc, conforming=True, notes="El nuevo certificado es correcto.",
                      on=date(2026, 3, 7), closure_notes="Usuario informado.")
     db.session.commit()
