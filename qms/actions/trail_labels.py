@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 TRAIL_ACTION_LABELS = {
+    "action.evidence_downloaded": "Evidencia de una tarea descargada",
+    "action.report_downloaded": "Informe de la acción descargado",
     "action.created": "Acción abierta",
     "action.edited": "Identificación de la acción modificada",
     "action.analysis_saved": "Análisis de causa raíz guardado",

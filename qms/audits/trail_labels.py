@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 TRAIL_ACTION_LABELS = {
+    "finding.attachment_downloaded": "Anexo del hallazgo descargado",
+    "audit.report_downloaded": "Informe de auditoría descargado",
     "programme.created": "Programa de auditorías creado",
     "programme.item_added": "Auditoría agregada al programa",
     "programme.item_removed": "Auditoría quitada del programa",

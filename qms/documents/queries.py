@@ -144,7 +144,7 @@ def section_query(user, key: str) -> sa.Select | None:
     """Return the select of one inbox section for ``user``, or None if it is not theirs.
 
     Every filter is in SQL and the row's document comes in the same query, so a section
-    costs two statements (its first page and its count) whatever the data size.
+    costs one statement (its first rows with the count of all) whatever the data size.
     """
     from qms.documents.acknowledgements import pending_query
 
@@ -174,10 +174,10 @@ def section_query(user, key: str) -> sa.Select | None:
 
 
 def capped(stmt: sa.Select, cap: int = INBOX_CAP) -> Capped:
-    """Return the first ``cap`` rows of ``stmt`` and the count of all of them."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    items = db.session.scalars(stmt.limit(cap)).unique().all() if total else []
-    return Capped(items, total or 0)
+    """Return the first ``cap`` rows of ``stmt`` and the count of all of them, in one
+    statement (the count is a window over the whole result, computed before the limit)."""
+    rows = db.session.execute(stmt.add_columns(sa.func.count().over().label("total")).limit(cap)).all()
+    return Capped([row[0] for row in rows], rows[0].total if rows else 0)
 
 
 def inbox(user) -> DocumentInbox:

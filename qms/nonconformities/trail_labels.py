@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 TRAIL_ACTION_LABELS = {
+    "nonconformity.report_downloaded": "Informe del producto no conforme descargado",
     "nonconformity.reported": "PNC informado",
     "nonconformity.transition": "Cambio de estado del PNC",
     "nonconformity.authorisation_signed": "Autorización del tratamiento firmada",

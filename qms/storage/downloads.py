@@ -15,6 +15,10 @@ from flask import abort, current_app, send_file
 from qms.extensions import db
 from qms.storage import store, uploads
 from qms.trail import service as trail
+from qms.trail.wording import register_actions
+
+register_actions({"storage.download_failed": "Descarga fallida: archivo ausente o alterado",
+                  "storage.gc": "Limpieza del almacén de archivos"})
 
 
 @dataclass(frozen=True)
