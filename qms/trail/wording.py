@@ -40,16 +40,52 @@ def detail_lines(action: str, details: dict | None) -> list[str]:
     return reader(action, details)
 
 
+#: Detail keys the modules share, in Spanish; a key not named here is shown as stored.
+FIELD_NAMES = {
+    "title": "Título", "state": "Estado", "comment": "Observaciones", "description": "Descripción",
+    "code": "Código", "name": "Nombre", "owner": "Responsable", "responsible": "Responsable",
+    "process": "Proceso", "processes": "Procesos", "region": "Región", "regions": "Regiones",
+    "type": "Tipo", "kind": "Tipo", "source": "Origen", "source_ref": "Referencia del origen",
+    "due_date": "Plazo", "planned_date": "Fecha planificada", "planned_start": "Inicio planificado",
+    "planned_end": "Término planificado", "actual_start": "Inicio", "actual_end": "Término",
+    "completed_on": "Terminada el", "detected_on": "Detectado el", "treated_on": "Tratado el",
+    "record_date": "Fecha del registro", "retention_until": "Conservar hasta", "effective_date": "Vigencia",
+    "review_due": "Próxima revisión", "objective": "Objetivo", "criteria": "Criterios", "clause": "Cláusula",
+    "clauses": "Cláusulas", "auditees": "Auditados", "lead_auditor": "Auditor(a) líder", "team": "Equipo auditor",
+    "conclusions": "Conclusiones", "result": "Resultado", "evidence": "Evidencia", "evidence_note": "Evidencia",
+    "question": "Pregunta", "item": "Pregunta", "items": "Preguntas", "task": "Tarea", "verifier": "Verificador(a)",
+    "verification": "Verificación", "root_cause": "Causa raíz", "analysis_method": "Método de análisis",
+    "causes": "Causas (Ishikawa)", "whys": "5 porqués", "treatment": "Tratamiento", "product": "Producto",
+    "authorised_by": "Autorizó", "disposition": "Disposición final", "documents": "Documentos",
+    "file": "Archivo", "notes": "Notas", "roles": "Roles", "allowed_roles": "Roles con acceso",
+    "is_confidential": "Confidencial", "is_active": "Activo", "transition": "Paso", "cycle": "Ciclo",
+    "month": "Mes", "number": "Número", "label": "Nombre", "ip": "Dirección", "status": "Estado",
+    "change_description": "Descripción del cambio", "record": "Registro", "action": "Acción",
+}
+#: Keys whose value is a list of things (two processes are not a change from one to the other).
+LIST_KEYS = frozenset({"processes", "regions", "roles", "allowed_roles", "documents", "clauses", "auditees",
+                       "team", "criteria", "items", "causes", "whys"})
+#: Machine data (hashes, internal ids) left out of the readable lines.
+HIDDEN_KEYS = frozenset({"signature", "output_sha256", "source_sha256", "sha256", "content_sha256",
+                         "owner_id", "unit_id", "object_id"})
+
+
 def generic_lines(_action: str, details: dict | None) -> list[str]:
-    """Read details with no module-specific meaning: ``key: value``, a pair as ``a → b``."""
+    """Read details with no module-specific meaning: ``Campo: valor``, a pair as ``a → b``."""
     lines = []
     for key, value in (details or {}).items():
-        if isinstance(value, (list, tuple)) and len(value) == 2 and not any(isinstance(v, (list, dict)) for v in value):
-            lines.append(f"{key}: {_text(value[0])} → {_text(value[1])}")
+        if key in HIDDEN_KEYS:
+            continue
+        name = FIELD_NAMES.get(key, key)
+        pair = isinstance(value, (list, tuple)) and len(value) == 2
+        if pair and key in LIST_KEYS and all(isinstance(v, list) for v in value):
+            lines.append(f"{name}: {_text(value[0])} → {_text(value[1])}")
+        elif pair and key not in LIST_KEYS and not any(isinstance(v, (list, dict)) for v in value):
+            lines.append(f"{name}: {_text(value[0])} → {_text(value[1])}")
         elif isinstance(value, dict):
-            lines.append(f"{key}: " + "; ".join(f"{k}={_text(v)}" for k, v in value.items()))
+            lines.append(f"{name}: " + "; ".join(f"{FIELD_NAMES.get(k, k)}: {_text(v)}" for k, v in value.items()))
         else:
-            lines.append(f"{key}: {_text(value)}")
+            lines.append(f"{name}: {_text(value)}")
     return lines
 
 
