@@ -198,7 +198,10 @@ def holder(root: Path) -> Holder:
         detail = None
         with store.quiet_leaks(collect=False):
             try:
-                current.fresh()
+                # Under the holder's lock: a thread of a threaded worker may be searching
+                # it, and refreshing swaps the searcher and its caches under that search.
+                with current.lock:
+                    current.fresh()
             except Exception as exc:  # noqa: BLE001 - permissions, truncated or deleted files
                 detail = f"{type(exc).__name__}: {exc}"
                 _holders.pop(str(root), None)
