@@ -128,6 +128,16 @@ class Page:
         return self.page < self.pages
 
 
+class ListPage(Page):
+    """A page of a list already built in Python (rows merged from several modules)."""
+
+    def __init__(self, items: list, page: int, per_page: int = 50):
+        self.per_page = per_page
+        self.total = len(items)
+        self.page = min(max(page, 1), self.pages)
+        self.items = items[(self.page - 1) * per_page:self.page * per_page]
+
+
 def page_arg() -> int:
     """The ``page`` argument; 1 when absent, not a number or out of range."""
     return bounded_int(request.args.get("page"), 1) or 1

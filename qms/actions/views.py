@@ -6,6 +6,7 @@ import io
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from qms.actions import access, queries, service
 from qms.actions.models import (
@@ -33,7 +34,7 @@ from qms.docgen.templates import DOCX_TYPE
 from qms.errors import ServiceError
 from qms.extensions import db
 from qms.org.models import Process
-from qms.web import acting_user, int_arg, login_required, permission_required, year_arg
+from qms.web import ListPage, Page, acting_user, int_arg, login_required, page_arg, permission_required, year_arg
 
 bp = Blueprint("actions", __name__, url_prefix="/acciones")
 
@@ -61,7 +62,8 @@ def index():
     state = request.args.get("state") or ""
     if state in ACTION_STATES:
         stmt = stmt.where(Action.state == state)
-    return render_template("actions/index.html", actions=db.session.scalars(stmt).all(), states=ACTION_STATES,
+    page = Page(stmt.options(selectinload(Action.owner)), page_arg(), per_page=25)
+    return render_template("actions/index.html", page=page, states=ACTION_STATES,
                            state=state)
 
 
@@ -308,7 +310,8 @@ def _filters() -> queries.FollowupFilters:
 def followup():
     filters = _filters()
     rows = queries.followup_rows(filters)
-    return render_template("actions/followup.html", rows=rows, filters=filters, kinds=queries.ITEM_KINDS,
+    return render_template("actions/followup.html", rows=rows, page=ListPage(rows, page_arg(), per_page=50),
+                           filters=filters, kinds=queries.ITEM_KINDS,
                            states=queries.FOLLOWUP_STATES, sources=ACTION_SOURCES, processes=processes(),
                            regions=regions())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from qms.audits import access, queries, service
 from qms.audits.models import (
@@ -31,7 +32,7 @@ from qms.auth.models import User
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
 from qms.org.models import IsoClause, Process, Region
-from qms.web import acting_user, bounded_int, int_arg, login_required, permission_required
+from qms.web import Page, acting_user, bounded_int, int_arg, login_required, page_arg, permission_required
 
 bp = Blueprint("audits", __name__, url_prefix="/auditorias")
 
@@ -62,8 +63,8 @@ def index():
     state = request.args.get("state") or ""
     if state in AUDIT_STATES:
         stmt = stmt.where(Audit.state == state)
-    return render_template("audits/index.html", audits=db.session.scalars(stmt).all(), states=AUDIT_STATES,
-                           state=state)
+    page = Page(stmt.options(selectinload(Audit.processes)), page_arg(), per_page=25)
+    return render_template("audits/index.html", page=page, states=AUDIT_STATES, state=state)
 
 
 def _documents():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from qms.auth.queries import enabled_users as users_choices
 from qms.core.forms import CsrfForm, form_date, form_int, run
@@ -17,7 +18,7 @@ from qms.extensions import db
 from qms.nonconformities import access, queries, service
 from qms.nonconformities.models import OUTPUT_KINDS, PNC_STATES, TREATMENTS, Nonconformity
 from qms.org.models import Process
-from qms.web import acting_user, login_required, permission_required
+from qms.web import Page, acting_user, login_required, page_arg, permission_required
 
 bp = Blueprint("nonconformities", __name__, url_prefix="/pnc")
 
@@ -36,7 +37,8 @@ def index():
     state = request.args.get("state") or ""
     if state in PNC_STATES:
         stmt = stmt.where(Nonconformity.state == state)
-    return render_template("nonconformities/index.html", rows=db.session.scalars(stmt).all(), states=PNC_STATES,
+    page = Page(stmt.options(selectinload(Nonconformity.process)), page_arg(), per_page=25)
+    return render_template("nonconformities/index.html", page=page, states=PNC_STATES,
                            state=state)
 
 

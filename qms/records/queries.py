@@ -48,7 +48,7 @@ def register_query(filters: RecordFilters, user, today: date | None = None):
     """Return the select of the records ``user`` may see that match ``filters``."""
     today = today or today_local()
     query = (sa.select(Record).join(Record.type).where(visible_filter(user))
-             .options(selectinload(Record.files), selectinload(Record.process)))
+             .options(selectinload(Record.files), selectinload(Record.process), selectinload(Record.region)))
     if filters.type_id:
         query = query.where(Record.type_id == filters.type_id)
     if filters.process_id:

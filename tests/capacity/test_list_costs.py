@@ -1,0 +1,61 @@
+"""Every list page costs the same statements for a few rows or many: what a row shows is
+loaded with the page, never one query per row (the guard against N+1)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from freezegun import freeze_time
+
+from qms.extensions import db
+from tests.audits.factories import NOON, load_record_types, nonconformity, own_process, started_audit
+from tests.records.conftest import pdf_bytes
+from tests.statements import statements_for
+
+LISTS = ["/auditorias/", "/acciones/", "/acciones/seguimiento", "/pnc/", "/registros/", "/bitacora/",
+         "/pendientes", "/acciones/mis-pendientes", "/documentos/"]
+
+
+def _add(users, process, make_document, count: int) -> None:
+    from qms.nonconformities import service as pnc
+    from qms.org.models import Process, Region
+    from qms.records import service as records
+
+    regions = db.session.scalars(sa.select(Region).order_by(Region.position)).all()
+    for n in range(count):
+        # Rows of their own process and region: a per-row load would show as a query per row.
+        other = Process(code=f"P{count}{n}", name=f"Proceso {count}-{n}", kind="support")
+        db.session.add(other)
+        db.session.flush()
+        records.create_record(users["quality"], record_type=records.get_type_by_code("INF-AUD"), title=f"Informe {n}",
+                              record_date=date(2019, 3, 15), data=pdf_bytes(f"Informe {n}"), filename="informe.pdf",
+                              process=other, region_code=regions[n % len(regions)].code)
+        audit = started_audit(users, process)
+        nonconformity(users, audit)  # a finding and the corrective action it raises
+        pnc.report(users["staff"], output_kind="service", product=f"Certificado {n}", process=other,
+                   region_code="V", description="Certificado emitido con el RUT equivocado.",
+                   detected_on=date(2026, 3, 5))
+        make_document(title=f"Procedimiento {n}", state="effective")
+    db.session.commit()
+
+
+@pytest.fixture
+def world(app, users, process):
+    load_record_types()
+    return own_process(process, users)
+
+
+@pytest.mark.parametrize("role", ["quality", "staff"])
+def test_list_pages_cost_no_more_statements_with_more_rows(app, login, users, world, make_document, role):
+    with freeze_time(NOON):
+        _add(users, world, make_document, 2)
+        browser = app.test_client()
+        login(role, target=browser)
+        urls = [url for url in LISTS if browser.get(url).status_code == 200]
+        assert "/pendientes" in urls and "/documentos/" in urls
+        few = {url: statements_for(browser, url) for url in urls}
+        _add(users, world, make_document, 6)
+        many = {url: statements_for(browser, url) for url in urls}
+    grew = {url: (few[url], many[url]) for url in urls if many[url] > few[url]}
+    assert grew == {}, f"statements grew with the rows (few, many): {grew}"
