@@ -109,6 +109,11 @@ def detail(action_code: str):
         amendable=service.AMENDABLE)
 
 
+def _again(action_code: str):
+    """Render the action page again after a refused action, with what was typed (``typed`` in the template)."""
+    return lambda: detail(action_code)
+
+
 @bp.route("/<action_code>/editar", methods=["POST"])
 @login_required
 def edit(action_code: str):
@@ -116,7 +121,8 @@ def edit(action_code: str):
     return run(lambda: service.update_details(
         acting_user(), action, title=request.form.get("title", ""), kind=request.form.get("kind", ""),
         problem=request.form.get("problem", ""), correction=request.form.get("correction", ""),
-        owner=db.session.get(User, form_int("owner_id") or 0)), "Acción actualizada.", _detail_url(action))
+        owner=db.session.get(User, form_int("owner_id") or 0)), "Acción actualizada.", _detail_url(action),
+        _again(action_code))
 
 
 @bp.route("/<action_code>/analisis", methods=["GET", "POST"])
@@ -158,7 +164,7 @@ def add_task(action_code: str):
     return run(lambda: service.add_task(
         acting_user(), action, description=request.form.get("description", ""),
         responsible=db.session.get(User, form_int("responsible_id") or 0), due_date=form_date("due_date")),
-        "Tarea agregada al plan.", _detail_url(action, "#plan"))
+        "Tarea agregada al plan.", _detail_url(action, "#plan"), _again(action_code))
 
 
 def _task(action: Action, task_id: int) -> ActionTask:
@@ -175,7 +181,8 @@ def update_task(action_code: str, task_id: int):
     task = _task(action, task_id)
     return run(lambda: service.update_task(
         acting_user(), task, status=request.form.get("status", ""), evidence_note=request.form.get("evidence_note", ""),
-        completed_on=form_date("completed_on")), "Tarea actualizada.", _detail_url(action, "#plan"))
+        completed_on=form_date("completed_on")), "Tarea actualizada.", _detail_url(action, "#plan"),
+        _again(action_code))
 
 
 @bp.route("/<action_code>/tareas/<int:task_id>/quitar", methods=["POST"])
@@ -183,7 +190,8 @@ def update_task(action_code: str, task_id: int):
 def remove_task(action_code: str, task_id: int):
     action = _load(action_code)
     task = _task(action, task_id)
-    return run(lambda: service.remove_task(acting_user(), task), "Tarea quitada.", _detail_url(action, "#plan"))
+    return run(lambda: service.remove_task(acting_user(), task), "Tarea quitada.", _detail_url(action, "#plan"),
+               _again(action_code))
 
 
 @bp.route("/<action_code>/tareas/<int:task_id>/evidencia", methods=["POST"])
@@ -196,7 +204,7 @@ def add_evidence(action_code: str, task_id: int):
         data, filename, content_type = uploaded()
         return service.attach_task_evidence(acting_user(), task, data, filename, content_type)
 
-    return run(operation, "Evidencia adjuntada.", _detail_url(action, "#plan"))
+    return run(operation, "Evidencia adjuntada.", _detail_url(action, "#plan"), _again(action_code))
 
 
 @bp.route("/<action_code>/evidencia/<int:evidence_id>")
@@ -216,7 +224,7 @@ def plan_verification(action_code: str):
     return run(lambda: service.plan_verification(
         acting_user(), action, planned_date=form_date("planned_date"),
         verifier=db.session.get(User, form_int("verifier_id") or 0)), "Verificación de eficacia planificada.",
-        _detail_url(action, "#verificacion"))
+        _detail_url(action, "#verificacion"), _again(action_code))
 
 
 @bp.route("/<action_code>/accion/<transition>", methods=["POST"])
@@ -225,7 +233,8 @@ def transition(action_code: str, transition: str):
     action = _load(action_code)
     return run(lambda: service.apply_transition(
         acting_user(), action, transition, evidence=request.form.get("evidence", ""),
-        performed_on=form_date("performed_on")), lambda a: f"Acción {a.code}: {a.state_label}.", _detail_url(action))
+        performed_on=form_date("performed_on")), lambda a: f"Acción {a.code}: {a.state_label}.", _detail_url(action),
+        _again(action_code))
 
 
 @bp.route("/<action_code>/enmendar", methods=["POST"])
@@ -234,7 +243,7 @@ def amend(action_code: str):
     action = _load(action_code)
     changes = {k: request.form[k] for k in service.AMENDABLE if k in request.form and request.form[k] != getattr(action, k)}
     return run(lambda: service.amend(acting_user(), action, reason=request.form.get("reason", ""), **changes),
-               "Enmienda registrada.", _detail_url(action))
+               "Enmienda registrada.", _detail_url(action), _again(action_code))
 
 
 @bp.route("/<action_code>/informe")

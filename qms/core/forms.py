@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request
 from flask_wtf import FlaskForm
@@ -43,13 +44,56 @@ def uploaded():
     return data, upload.filename, upload.mimetype or "application/octet-stream"
 
 
-def run(operation, success, target: str):
-    """POST handler body: validate CSRF, run the service through ``qms.web.attempt``, flash, redirect."""
+class Typed:
+    """What the user typed into the form posted to ``action``, to show it again after a refusal.
+
+    A page holds several forms with the same field names (the evidence of each checklist
+    item, of a finding…); only the form whose action is the path just posted to gets the
+    typed values back, every other one shows its stored values.
+    """
+
+    def __init__(self, action: str):
+        posted = request.method == "POST" and urlsplit(action).path == request.path
+        self._form = request.form if posted else None
+
+    def __bool__(self) -> bool:
+        return self._form is not None
+
+    def get(self, name: str, default=""):
+        """The typed value of ``name``, else ``default`` (the stored value); None shows as empty."""
+        if self._form is not None and name in self._form:
+            return self._form.get(name)
+        return "" if default is None else default
+
+    def getlist(self, name: str, default=()) -> list[str]:
+        """The typed values of a multiple field, else ``default``, as strings."""
+        if self._form is not None:
+            return self._form.getlist(name)
+        return [str(v) for v in default]
+
+    def selected(self, name: str, value, default=None) -> str:
+        """``"selected"`` when ``value`` is the typed choice (else the stored ``default``)."""
+        chosen = self.getlist(name, [] if default is None else [default])
+        return "selected" if str(value) in chosen else ""
+
+    def checked(self, name: str, value, default=None) -> str:
+        """``"checked"`` for the typed radio or checkbox ``value`` (else the stored ``default``)."""
+        return "checked" if self.selected(name, value, default) else ""
+
+
+def run(operation, success, target: str, redisplay=None):
+    """POST handler body: validate CSRF, run the service through ``qms.web.attempt``, flash, redirect.
+
+    After a refusal, ``redisplay`` (when given) renders the page again in this request, so
+    the message sits next to what was typed (:class:`Typed`); without it the browser is sent
+    back to ``target``.
+    """
     form = CsrfForm()
     if not form.validate_on_submit():
         flash("El formulario expiró o no es válido; inténtelo de nuevo.", "danger")
-        return redirect(target)
+        return (redisplay(), 400) if redisplay is not None else redirect(target)
     outcome = attempt(operation)
     if outcome.ok:
         flash(success(outcome.value) if callable(success) else success, "success")
-    return redirect(target)
+        return redirect(target)
+    return (redisplay(), outcome.status) if redisplay is not None else redirect(target)

@@ -72,6 +72,11 @@ def detail(pnc_code: str):
                            can_manage=access.can_manage(current_user), treatments=TREATMENTS, people=users_choices())
 
 
+def _again(pnc_code: str):
+    """Render the PNC page again after a refused action, with what was typed (``typed`` in the template)."""
+    return lambda: detail(pnc_code)
+
+
 @bp.route("/<pnc_code>/tratamiento", methods=["POST"])
 @login_required
 def treat(pnc_code: str):
@@ -79,7 +84,7 @@ def treat(pnc_code: str):
     return run(lambda: service.treat(
         acting_user(), pnc, treatment=request.form.get("treatment", ""), disposition=request.form.get("disposition", ""),
         authorised_by=db.session.get(User, form_int("authorised_by_id") or 0), treated_on=form_date("treated_on")),
-        "Tratamiento registrado.", url_for("nonconformities.detail", pnc_code=pnc.code))
+        "Tratamiento registrado.", url_for("nonconformities.detail", pnc_code=pnc.code), _again(pnc_code))
 
 
 @bp.route("/<pnc_code>/reverificacion", methods=["POST"])
@@ -89,7 +94,8 @@ def reverify(pnc_code: str):
     return run(lambda: service.reverify(
         acting_user(), pnc, conforming=request.form.get("result") == "conforming", notes=request.form.get("notes", ""),
         on=form_date("on"), closure_notes=request.form.get("closure_notes", "")),
-        lambda p: f"{p.code}: {p.state_label}.", url_for("nonconformities.detail", pnc_code=pnc.code))
+        lambda p: f"{p.code}: {p.state_label}.", url_for("nonconformities.detail", pnc_code=pnc.code),
+        _again(pnc_code))
 
 
 @bp.route("/<pnc_code>/accion", methods=["POST"])
@@ -98,7 +104,7 @@ def link_action(pnc_code: str):
     pnc = _load(pnc_code)
     return run(lambda: service.link_action(acting_user(), pnc, db.session.get(User, form_int("owner_id") or 0)),
                lambda a: f"Se abrió la acción correctiva {a.code}.",
-               url_for("nonconformities.detail", pnc_code=pnc.code))
+               url_for("nonconformities.detail", pnc_code=pnc.code), _again(pnc_code))
 
 
 @bp.route("/<pnc_code>/informe")

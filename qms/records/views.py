@@ -130,17 +130,22 @@ def new():
 @bp.route("/<int:record_id>")
 @permission_required(P.RECORD_READ)
 def detail(record_id: int):
-    record = _load_record(record_id)
+    return _detail_page(_load_record(record_id))
+
+
+def _detail_page(record, status: int = 200, **posted):
+    """The record page; ``posted`` holds the form just refused, shown with what was typed."""
     from qms.trail.models import AuditEntry
 
     entries = db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.object_type == "record", AuditEntry.object_id == str(record.id)).order_by(AuditEntry.seq)).all()
     hold = forms.HoldForm(formdata=None, is_on_hold=record.is_on_legal_hold, reason=record.legal_hold_reason)
+    page_forms = {"file_form": forms.AddFileForm(formdata=None), "hold_form": hold,
+                  "link_form": forms.LinkForm(formdata=None), **posted}
     return render_template(
-        "records/detail.html", record=record, entries=entries, file_form=forms.AddFileForm(formdata=None),
-        hold_form=hold, link_form=forms.LinkForm(formdata=None), simple_form=forms.SimpleForm(formdata=None),
+        "records/detail.html", record=record, entries=entries, simple_form=forms.SimpleForm(formdata=None),
         retention_state=service.retention_state(record), retention_states=service.RETENTION_STATES,
-        is_on_hold=service.is_on_hold(record))
+        is_on_hold=service.is_on_hold(record), **page_forms), status
 
 
 @bp.route("/<int:record_id>/editar", methods=["GET", "POST"])
@@ -183,16 +188,16 @@ def add_file(record_id: int):
     form = forms.AddFileForm()
     if not form.validate_on_submit():
         flash("Revise el archivo y el motivo.", "danger")
-        return _back(record_id)
+        return _detail_page(record, 400, file_form=form)
     data, filename = _uploaded(form.file)
     try:
         record_file = service.add_file(acting_user(), record, data=data, filename=filename, reason=form.reason.data)
     except ServiceError as error:
         db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"Archivo «{record_file.original_filename}» agregado al registro.", "success")
+        form_error(form, error)
+        return _detail_page(_load_record(record_id), error.status_code, file_form=form)
+    db.session.commit()
+    flash(f"Archivo «{record_file.original_filename}» agregado al registro.", "success")
     return _back(record_id)
 
 
@@ -223,16 +228,17 @@ def download(record_id: int, record_file_id: int):
 def hold(record_id: int):
     record = _load_record(record_id)
     form = forms.HoldForm()
-    if form.validate_on_submit():
-        try:
-            service.set_record_legal_hold(acting_user(), record, is_on_hold=form.is_on_hold.data,
-                                          reason=form.reason.data)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash("Retención legal activada." if form.is_on_hold.data else "Retención legal levantada.", "success")
+    if not form.validate_on_submit():
+        flash("Revise el motivo de la retención legal.", "danger")
+        return _detail_page(record, 400, hold_form=form)
+    try:
+        service.set_record_legal_hold(acting_user(), record, is_on_hold=form.is_on_hold.data, reason=form.reason.data)
+    except ServiceError as error:
+        db.session.rollback()
+        form_error(form, error)
+        return _detail_page(_load_record(record_id), error.status_code, hold_form=form)
+    db.session.commit()
+    flash("Retención legal activada." if form.is_on_hold.data else "Retención legal levantada.", "success")
     return _back(record_id)
 
 
@@ -241,18 +247,18 @@ def hold(record_id: int):
 def link(record_id: int):
     record = _load_record(record_id)
     form = forms.LinkForm()
-    if form.validate_on_submit():
-        try:
-            service.add_link(acting_user(), record, kind=form.kind.data, object_id=form.object_id.data,
-                             label=form.label.data)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash("Vínculo agregado.", "success")
-    else:
+    if not form.validate_on_submit():
         flash("Revise el vínculo: tipo y número son obligatorios.", "danger")
+        return _detail_page(record, 400, link_form=form)
+    try:
+        service.add_link(acting_user(), record, kind=form.kind.data, object_id=form.object_id.data,
+                         label=form.label.data)
+    except ServiceError as error:
+        db.session.rollback()
+        form_error(form, error)
+        return _detail_page(_load_record(record_id), error.status_code, link_form=form)
+    db.session.commit()
+    flash("Vínculo agregado.", "success")
     return _back(record_id)
 
 
