@@ -1,7 +1,7 @@
 """The Word report of an action (``accion_correctiva.docx``): a plain-dict context."""
 from __future__ import annotations
 
-from qms.actions.models import ISHIKAWA_CATEGORIES
+from qms.actions.models import ANALYSIS_METHODS, ISHIKAWA_CATEGORIES
 from qms.core.reports import signature_row
 from qms.org.queries import institution_header
 from qms.timeutil import format_date, format_datetime, now_utc
@@ -9,10 +9,13 @@ from qms.timeutil import format_date, format_datetime, now_utc
 
 def report_context(action) -> dict:
     verification = action.current_verification
-    if action.analysis_method == "five_whys":
-        whys = [f"¿{w.why.strip('¿?')}? {w.answer}" for w in action.current_whys]
-    else:
-        whys = [f"{ISHIKAWA_CATEGORIES.get(c.category, c.category)}: {c.cause}" for c in action.current_causes]
+    five_whys = [f"¿{w.why.strip('¿?')}? {w.answer}" for w in action.current_whys]
+    ishikawa = [f"{ISHIKAWA_CATEGORIES.get(c.category, c.category)}: {c.cause}" for c in action.current_causes]
+    # Every method filled in is printed, the main one first.
+    rows = {"five_whys": five_whys, "ishikawa": ishikawa}
+    order = sorted(rows, key=lambda key: key != action.analysis_method)
+    whys = [line for key in order for line in rows[key]]
+    methods = "; ".join(ANALYSIS_METHODS[key] for key in order if rows[key]) or action.method_label
     history = [v for v in action.verifications if v.result]
     signatures = [signature_row("Responsable de la acción", action.owner, action.opened_on)]
     if verification is not None and verification.result:
@@ -30,8 +33,10 @@ def report_context(action) -> dict:
             "opened_at": format_date(action.opened_on),
             "problem": action.problem,
             "correction": action.correction,
-            "analysis_method": action.method_label,
+            "analysis_method": methods,
             "whys": whys,
+            "five_whys": five_whys,
+            "ishikawa": ishikawa,
             "root_cause": action.root_cause,
             "similar": action.similar_nonconformities,
             "tasks": [

@@ -139,7 +139,8 @@ def analysis(action_code: str):
         try:
             service.save_analysis(acting_user(), action, method=request.form.get("method", ""), whys=whys,
                                   causes=causes, root_cause=request.form.get("root_cause", ""),
-                                  similar_nonconformities=request.form.get("similar_nonconformities", ""))
+                                  similar_nonconformities=request.form.get("similar_nonconformities", ""),
+                                  discard_confirmed=request.form.get("discard_confirmed") == "y")
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
