@@ -22,7 +22,8 @@ from qms.actions.models import (
 )
 from qms.actions.workflow import WORKFLOW
 from qms.auth.queries import enabled_users as users_choices
-from qms.core.forms import CsrfForm, form_date, form_int, run, uploaded
+from qms.core.forms import CsrfForm, create_once, form_date, form_int, run, uploaded
+from qms.core.submissions import fulfil
 from qms.org.queries import active_processes as processes
 from qms.org.queries import regions
 from qms.storage.downloads import send_stored
@@ -70,6 +71,8 @@ def index():
 def new():
     form = CsrfForm()
     values = request.form if request.method == "POST" else {}
+    if form.validate_on_submit() and (previous := create_once()) is not None:
+        return previous
     if form.validate_on_submit():
         try:
             action = service.create_action(
@@ -79,6 +82,7 @@ def new():
                 process=db.session.get(Process, form_int("process_id") or 0),
                 region_code=request.form.get("region_code") or None,
                 owner=db.session.get(User, form_int("owner_id") or 0), opened_on=form_date("opened_on"))
+            fulfil(_detail_url(action))
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -165,7 +169,7 @@ def add_task(action_code: str):
     return run(lambda: service.add_task(
         acting_user(), action, description=request.form.get("description", ""),
         responsible=db.session.get(User, form_int("responsible_id") or 0), due_date=form_date("due_date")),
-        "Tarea agregada al plan.", _detail_url(action, "#plan"), _again(action_code))
+        "Tarea agregada al plan.", _detail_url(action, "#plan"), _again(action_code), once=True)
 
 
 def _task(action: Action, task_id: int) -> ActionTask:

@@ -21,7 +21,8 @@ from qms.audits.models import (
     audit_processes,
 )
 from qms.auth.queries import enabled_users as users_choices
-from qms.core.forms import CsrfForm, form_date, form_int, run, uploaded
+from qms.core.forms import CsrfForm, create_once, form_date, form_int, run, uploaded
+from qms.core.submissions import fulfil
 from qms.org.queries import active_processes as processes
 from qms.org.queries import clauses, regions
 from qms.storage.downloads import send_stored
@@ -77,6 +78,8 @@ def new():
     form = CsrfForm()
     item = db.session.get(ProgrammeItem, int_arg("programa_item") or 0)
     values = request.form if request.method == "POST" else {}
+    if form.validate_on_submit() and (previous := create_once()) is not None:
+        return previous
     if form.validate_on_submit():
         ids = lambda name: [n for v in request.form.getlist(name) if (n := bounded_int(v, 0)) is not None]  # noqa: E731
         try:
@@ -94,6 +97,7 @@ def new():
                 planned_start=form_date("planned_start"), planned_end=form_date("planned_end"),
                 criteria=documents.documents_by_ids(ids("criteria")),
                 programme_item=db.session.get(ProgrammeItem, form_int("programme_item_id") or 0))
+            fulfil(url_for("audits.detail", audit_code=audit.code))
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -169,7 +173,7 @@ def add_item(audit_code: str):
             process=db.session.get(Process, form_int("process_id") or 0))
 
     return run(operation, "Pregunta agregada a la lista de verificación.",
-               url_for("audits.detail", audit_code=audit.code) + "#lista", _again(audit_code))
+               url_for("audits.detail", audit_code=audit.code) + "#lista", _again(audit_code), once=True)
 
 
 @bp.route("/<audit_code>/lista/<int:item_id>", methods=["POST"])
@@ -220,7 +224,7 @@ def add_finding(audit_code: str):
         return f"Hallazgo {finding.label} registrado."
 
     return run(operation, lambda message: message, url_for("audits.detail", audit_code=audit.code) + "#hallazgos",
-               _again(audit_code))
+               _again(audit_code), once=True)
 
 
 @bp.route("/<audit_code>/hallazgos/<int:finding_number>")
@@ -291,7 +295,7 @@ def programmes():
                                             objective=request.form.get("objective", ""))
         try:
             return run(operation, lambda p: f"Programa {p.year} creado.",
-                       url_for("audits.programme", year=form_int("year") or 0), _programmes_page)
+                       url_for("audits.programme", year=form_int("year") or 0), _programmes_page, once=True)
         except PermissionDenied:
             abort(403)
     return _programmes_page()
@@ -332,7 +336,8 @@ def add_programme_item(year: int):
         acting_user(), programme, process=db.session.get(Process, form_int("process_id") or 0),
         region_code=request.form.get("region_code") or None, planned_month=form_int("planned_month"),
         audit_type=request.form.get("audit_type", "internal"), notes=request.form.get("notes", "")),
-        "Auditoría agregada al programa.", url_for("audits.programme", year=year), lambda: _programme_page(year))
+        "Auditoría agregada al programa.", url_for("audits.programme", year=year), lambda: _programme_page(year),
+        once=True)
 
 
 @bp.route("/programa/<int:year>/items/<int:item_id>/quitar", methods=["POST"])

@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, request
 from flask_wtf import FlaskForm
 
+from qms.core import submissions
 from qms.errors import ServiceError
 from qms.timeutil import parse_date
-from qms.web import attempt, bounded_int
+from qms.web import acting_user, attempt, bounded_int
 
 
 class CsrfForm(FlaskForm):
@@ -81,19 +82,41 @@ class Typed:
         return "checked" if self.selected(name, value, default) else ""
 
 
-def run(operation, success, target: str, redisplay=None):
+def create_once():
+    """Claim the create form's one-time token; the redirect to the first result when it was sent already."""
+    previous = submissions.claim(acting_user())
+    if previous is None:
+        return None
+    flash(submissions.ALREADY_SENT, "info")
+    return redirect(previous or request.path)
+
+
+def run(operation, success, target: str, redisplay=None, once: bool = False):
     """POST handler body: validate CSRF, run the service through ``qms.web.attempt``, flash, redirect.
 
     After a refusal, ``redisplay`` (when given) renders the page again in this request, so
     the message sits next to what was typed (:class:`Typed`); without it the browser is sent
     back to ``target``.
+    ``once`` marks a create form: its one-time token makes a second submit show the
+    first result (``qms.core.submissions``) instead of creating a duplicate.
     """
     form = CsrfForm()
     if not form.validate_on_submit():
         flash("El formulario expiró o no es válido; inténtelo de nuevo.", "danger")
         return (redisplay(), 400) if redisplay is not None else redirect(target)
-    outcome = attempt(operation)
+    if once and (previous := create_once()) is not None:
+        return previous
+    outcome = attempt(_fulfilled(operation, target) if once else operation)
     if outcome.ok:
         flash(success(outcome.value) if callable(success) else success, "success")
         return redirect(target)
     return (redisplay(), outcome.status) if redisplay is not None else redirect(target)
+
+
+def _fulfilled(operation, target: str):
+    def operation_then_fulfil():
+        value = operation()
+        submissions.fulfil(target)
+        return value
+
+    return operation_then_fulfil

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from qms import timeutil
 from qms.auth import security_events
 from qms.core.forms import Typed
+from qms.core.submissions import once_token
 from qms.extensions import db, login_manager
 from qms.web import BoundedIntConverter, conflict_for
 
@@ -225,7 +226,7 @@ def register_template_helpers(app: Flask) -> None:
         def can(permission: str) -> bool:
             return current_user.is_authenticated and current_user.can(permission)
 
-        return {"can": can, "today": timeutil.today_local(), "typed": Typed}
+        return {"can": can, "today": timeutil.today_local(), "typed": Typed, "once_token": once_token}
 
     @app.before_request
     def _stash_user():

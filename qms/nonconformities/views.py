@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from qms.auth.queries import enabled_users as users_choices
-from qms.core.forms import CsrfForm, form_date, form_int, run
+from qms.core.forms import CsrfForm, create_once, form_date, form_int, run
+from qms.core.submissions import fulfil
 from qms.org.queries import active_processes as processes
 from qms.org.queries import regions
 from qms.storage.downloads import send_stored
@@ -46,6 +47,8 @@ def index():
 def new():
     form = CsrfForm()
     values = request.form if request.method == "POST" else {}
+    if form.validate_on_submit() and (previous := create_once()) is not None:
+        return previous
     if form.validate_on_submit():
         try:
             pnc = service.report(
@@ -53,6 +56,7 @@ def new():
                 process=db.session.get(Process, form_int("process_id") or 0),
                 region_code=request.form.get("region_code") or None,
                 description=request.form.get("description", ""), detected_on=form_date("detected_on"))
+            fulfil(url_for("nonconformities.detail", pnc_code=pnc.code))
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")

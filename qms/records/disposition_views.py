@@ -9,6 +9,8 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from qms.core import permissions as P
+from qms.core.forms import create_once
+from qms.core.submissions import fulfil
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.records import disposition, forms, service
@@ -43,9 +45,12 @@ def propose():
     if not form.validate_on_submit():
         flash("Seleccione registros cuyo plazo de conservación esté cumplido.", "danger")
         return _disposition_page(form, 400)
+    if (previous := create_once()) is not None:
+        return previous
     try:
         records = [service.get_record(i) for i in form.record_ids.data or []]
         batch = disposition.propose_batch(acting_user(), records, form.comment.data)
+        fulfil(url_for("records.batch", disposition_id=batch.id))
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "danger")

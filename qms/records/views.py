@@ -9,6 +9,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from qms.core import permissions as P
+from qms.core.forms import create_once
+from qms.core.submissions import fulfil
 from qms.documents import queries as documents
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
@@ -109,6 +111,8 @@ def new():
     form = forms.RecordForm()
     _record_choices(form)
     form.type_id.choices = options([(t.id, f"{t.code} · {t.name}") for t in service.record_types_for_choice()])
+    if form.validate_on_submit() and (previous := create_once()) is not None:
+        return previous
     if form.validate_on_submit():
         data, filename = _uploaded(form.file)
         try:
@@ -117,6 +121,7 @@ def new():
                 record_date=form.record_date.data, process=form.process_id.data or None,
                 region_code=form.region_code.data or None, description=form.description.data,
                 documents=_selected_documents(form.documents.data), data=data, filename=filename)
+            fulfil(url_for("records.detail", record_id=record.id))
         except ServiceError as error:
             db.session.rollback()
             form_error(form, error)
@@ -300,6 +305,8 @@ def _save_type(record_type: RecordType | None):
     if record_type is not None and not form.is_submitted():
         form.producing_document_id.data = record_type.producing_document_id or 0
         form.allowed_roles.data = [r.id for r in record_type.allowed_roles]
+    if form.validate_on_submit() and record_type is None and (previous := create_once()) is not None:
+        return previous
     if form.validate_on_submit():
         roles = db.session.scalars(sa.select(Role).where(Role.id.in_(form.allowed_roles.data or []))).all()
         try:
@@ -309,6 +316,7 @@ def _save_type(record_type: RecordType | None):
                 keeper=form.keeper.data, location=form.location.data, retention_years=form.retention_years.data,
                 retention_months=form.retention_months.data, disposition=form.disposition.data,
                 is_confidential=form.is_confidential.data, is_active=form.is_active.data)
+            fulfil(url_for("records.types"))
         except ServiceError as error:
             db.session.rollback()
             form_error(form, error)
