@@ -18,6 +18,35 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]") && event.target.form) { event.target.form.submit(); }
   });
+  // A file larger than the upload limit (data-max-upload-mb on <body>) is refused here,
+  // before minutes of sending end in a refusal: the message sits under the file field.
+  var maxMb = parseInt(document.body.dataset.maxUploadMb || "0", 10);
+  function fileTooLarge(input) {
+    return maxMb > 0 && Array.prototype.some.call(input.files || [], function (file) {
+      return file.size > maxMb * 1024 * 1024;
+    });
+  }
+  function checkFileSize(input) {
+    var message = fileTooLarge(input) ? "El archivo supera el tamaño máximo de " + maxMb + " MB; elija uno más pequeño." : "";
+    var note = input.parentNode.querySelector(".upload-size-error");
+    if (!note && message) {
+      note = document.createElement("div");
+      note.className = "upload-size-error small text-danger";
+      note.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", note);
+    }
+    if (note) { note.textContent = message; }
+    input.classList.toggle("is-invalid", Boolean(message));
+    return !message;
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("input[type=file]")) { checkFileSize(event.target); }
+  });
+  document.addEventListener("submit", function (event) {
+    var inputs = event.target.querySelectorAll("input[type=file]");
+    var ok = Array.prototype.every.call(inputs, checkFileSize);
+    if (!ok) { event.preventDefault(); event.stopImmediatePropagation(); }
+  });
   // Buttons that need a confirmation carry data-confirm.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

@@ -38,10 +38,12 @@ def uploaded():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ServiceError("Elija un archivo.", field="file")
-    limit = int(current_app.config.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024
+    megabytes = int(current_app.config.get("MAX_UPLOAD_MB", 20))
+    limit = megabytes * 1024 * 1024
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ServiceError("El archivo supera el tamaño máximo permitido.", field="file")
+        raise ServiceError(f"El archivo supera el tamaño máximo de {megabytes} MB; elija uno más pequeño.",
+                           field="file")
     return data, upload.filename, upload.mimetype or "application/octet-stream"
 
 
