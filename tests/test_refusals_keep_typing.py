@@ -198,6 +198,6 @@ def test_refused_record_forms_keep_their_fields(client, login, record):
     refused(client, f"/registros/{record.id}/archivos", {"reason": MARK}, MARK, files=True)
     refused(client, f"/registros/{record.id}/retencion-legal", {"is_on_hold": "y", "reason": ""},
             "Indique el motivo de la retención legal")
-    refused(client, f"/registros/{record.id}/vinculos", {"kind": "inventado", "object_id": "3", "label": MARK},
+    refused(client, f"/registros/{record.id}/vinculos", {"kind": "inventado", "object_id": "3", "target": MARK},
             f'value="{escape(MARK, quote=True)}"')
     refused(client, "/registros/disposicion/proponer", {"comment": MARK}, MARK)

@@ -5,7 +5,8 @@ import io
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
+                   url_for)
 from flask_login import current_user
 
 from qms.core import permissions as P
@@ -253,11 +254,11 @@ def link(record_id: int):
     record = _load_record(record_id)
     form = forms.LinkForm()
     if not form.validate_on_submit():
-        flash("Revise el vínculo: tipo y número son obligatorios.", "danger")
+        flash("Revise el vínculo: elija el tipo y el objeto.", "danger")
         return _detail_page(record, 400, link_form=form)
     try:
         service.add_link(acting_user(), record, kind=form.kind.data, object_id=form.object_id.data,
-                         label=form.label.data)
+                         label=form.target.data)
     except ServiceError as error:
         db.session.rollback()
         form_error(form, error)
@@ -265,6 +266,15 @@ def link(record_id: int):
     db.session.commit()
     flash("Vínculo agregado.", "success")
     return _back(record_id)
+
+
+@bp.route("/vinculos/opciones")
+@permission_required(P.RECORD_MANAGE)
+def link_options():
+    """Suggestions of the link picker: objects of a kind the user may open, as JSON."""
+    from qms.records import links
+
+    return jsonify(links.candidates(current_user, request.args.get("kind", ""), request.args.get("q", "")))
 
 
 @bp.route("/<int:record_id>/eliminar", methods=["POST"])

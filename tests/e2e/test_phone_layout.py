@@ -137,3 +137,21 @@ def test_a_file_too_large_is_refused_in_the_browser_before_sending(quality_data,
     page.wait_for_load_state()
     assert "agregado al registro" in page.inner_text(".alert")
     context.close()
+
+
+def test_the_link_picker_suggests_from_search_and_links_the_chosen_object(quality_data, browser, live_server):
+    context, page = _phone(browser, live_server, "quality")
+    page.goto(f"{live_server}/registros/{quality_data['record']}")
+    page.select_option("select[name=kind]", "audit")
+    page.fill("input[name=target]", "gestión territorial")
+    option = page.locator("#link-options option").first
+    option.wait_for(state="attached")
+    label = option.get_attribute("value")
+    assert label.startswith(quality_data["audit"])
+    page.fill("input[name=target]", label)
+    assert page.input_value("input[name=object_id]") != ""
+    page.click("text=Vincular")
+    page.wait_for_load_state()
+    assert "Vínculo agregado." in page.inner_text(".alert")
+    assert label in page.inner_text("main")
+    context.close()
