@@ -30,6 +30,7 @@ BLUEPRINTS = (
 MODEL_MODULES = (
     "qms.auth.models",
     "qms.core.codes",
+    "qms.core.submissions",
     "qms.org.models",
     "qms.documents.models",
     "qms.trail.models",

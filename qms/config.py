@@ -138,5 +138,8 @@ def build_config(overrides: dict | None = None) -> dict:
         config["SECRET_KEY"] = load_secret_key(instance)
     if "TRAIL_KEY" not in config:
         config["TRAIL_KEY"] = load_trail_key(instance)
-    config["MAX_CONTENT_LENGTH"] = (config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    # Twice the upload limit: a file somewhat too large still arrives with the rest of the
+    # form, so the page is shown again with the message and what was typed; only a body
+    # beyond this is cut short with the 413 page.
+    config["MAX_CONTENT_LENGTH"] = (2 * config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     return config

@@ -23,10 +23,16 @@ def _action_entry(action) -> Entry:
         process=action.process.code if action.process else "", state=action.state,
         state_label=ACTION_STATES.get(action.state, action.state),
         regions=[action.region_code] if action.region_code else [], date=action.opened_on,
-        visibility={f"perm:{P.CAPA_MANAGE}", f"perm:{P.CAPA_VERIFY}", f"perm:{P.AUDIT_MANAGE}",
-                    f"user:{action.owner_id}"},
+        visibility=_visibility(action),
         link={"endpoint": "actions.detail", "values": {"action_code": action.code}},
-        fingerprint=f"{action.state}:{action.cycle}:{len(action.tasks)}")
+        fingerprint=f"{action.state}:{action.cycle}:{len(action.tasks)}:{sorted(_visibility(action))}")
+
+
+def _visibility(action) -> set[str]:
+    """Who may open it (``access.can_view``): the committee, verifiers, its owner, task responsibles and verifiers."""
+    people = {action.owner_id} | {t.responsible_id for t in action.tasks} | {v.verifier_id for v in action.verifications}
+    return ({f"perm:{P.CAPA_MANAGE}", f"perm:{P.CAPA_VERIFY}", f"perm:{P.AUDIT_MANAGE}"}
+            | {f"user:{person}" for person in people if person})
 
 
 register_simple_kind("action", "Acción", "Acciones", Action, _action_entry, can_view, ACTION_STATES,

@@ -1,7 +1,7 @@
 """The Word report of an action (``accion_correctiva.docx``): a plain-dict context."""
 from __future__ import annotations
 
-from qms.actions.models import ISHIKAWA_CATEGORIES
+from qms.actions.models import ANALYSIS_METHODS, ISHIKAWA_CATEGORIES
 from qms.core.reports import signature_row
 from qms.org.queries import institution_header
 from qms.timeutil import format_date, format_datetime, now_utc
@@ -30,6 +30,10 @@ def report_context(action) -> dict:
     whys = [f"¿{w.why.strip('¿?')}? {w.answer}" for w in action.current_whys]
     causes = [{"category": ISHIKAWA_CATEGORIES.get(c.category, c.category), "cause": c.cause}
               for c in action.current_causes]
+    # Every method filled in is printed, the main one first.
+    filled = {"five_whys": whys, "ishikawa": causes}
+    order = sorted(filled, key=lambda key: key != action.analysis_method)
+    methods = "; ".join(ANALYSIS_METHODS[key] for key in order if filled[key]) or action.method_label
     history = [v for v in action.verifications if v.result]
     signatures = [signature_row("Responsable de la acción", action.owner, action.opened_on)]
     if verification is not None and verification.result:
@@ -49,7 +53,7 @@ def report_context(action) -> dict:
             "opened_at": format_date(action.opened_on),
             "problem": action.problem,
             "correction": action.correction,
-            "analysis_method": action.method_label,
+            "analysis_method": methods,
             "whys": whys,
             "causes": causes,
             "root_cause": action.root_cause,

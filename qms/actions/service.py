@@ -168,12 +168,25 @@ def update_details(actor, action: Action, *, title, kind, problem, correction, o
     return action
 
 
+def _confirm_discard(action: Action, whys, causes, confirmed: bool) -> None:
+    """Refuse to empty a method's saved rows unless the person confirmed it."""
+    lost = [label for label, saved, kept in (("los 5 porqués guardados", action.current_whys, whys),
+                                              ("las causas guardadas del Ishikawa", action.current_causes, causes))
+            if saved and not kept]
+    if lost and not confirmed:
+        raise ServiceError(f"Se borrarían {' y '.join(lost)}. Marque «Confirmo que quiero borrarlos» para continuar, "
+                           "o vuelva a escribirlos.", field="discard_confirmed")
+
+
 def save_analysis(actor, action: Action, *, method: str, whys=(), causes=(), root_cause: str,
-                  similar_nonconformities: str = "") -> Action:
-    """Replace the current cycle's root-cause analysis (5 porqués rows or Ishikawa causes).
+                  similar_nonconformities: str = "", discard_confirmed: bool = False) -> Action:
+    """Replace the current cycle's root-cause analysis: its 5 porqués rows and its Ishikawa causes.
 
     ``whys`` is a list of ``(why, answer)``; ``causes`` a list of ``(category, cause)``.
-    Saving the analysis of an open action starts the analysis.
+    Both methods' data are kept whichever is the main one (``method``, which must be
+    filled in); emptying the saved rows of a method needs ``discard_confirmed``, so a switch
+    of method never loses the other analysis by accident. Saving the analysis of an open
+    action starts the analysis.
     """
     _check_work(actor, action)
     if action.state not in ("open", "analysis"):
@@ -185,13 +198,13 @@ def save_analysis(actor, action: Action, *, method: str, whys=(), causes=(), roo
     causes = [(c, t) for c, t in causes if t]
     for category, _cause in causes:
         choice(category, ISHIKAWA_CATEGORIES, "la categoría de cada causa", "causes")
-    if method == "five_whys":
-        if any(not w or not a for w, a in whys):
-            raise ServiceError("Cada «¿por qué?» necesita su pregunta y su respuesta.", field="whys")
-        if not whys:
-            raise ServiceError("Escriba al menos un «¿por qué?» con su respuesta.", field="whys")
+    if any(not w or not a for w, a in whys):
+        raise ServiceError("Cada «¿por qué?» necesita su pregunta y su respuesta.", field="whys")
+    if method == "five_whys" and not whys:
+        raise ServiceError("Escriba al menos un «¿por qué?» con su respuesta.", field="whys")
     if method == "ishikawa" and not causes:
         raise ServiceError("Anote al menos una causa en alguna de las seis categorías.", field="causes")
+    _confirm_discard(action, whys, causes, discard_confirmed)
     root_cause = text(root_cause, "La causa raíz", "root_cause")
     before = _snapshot(action)
     before["whys"] = [[w.why, w.answer] for w in action.current_whys]
@@ -200,9 +213,9 @@ def save_analysis(actor, action: Action, *, method: str, whys=(), causes=(), roo
         db.session.delete(row)
     db.session.flush()
     db.session.expire(action, ["whys", "causes"])
-    for position, (why, answer) in enumerate(whys if method == "five_whys" else [], start=1):
+    for position, (why, answer) in enumerate(whys, start=1):
         db.session.add(WhyStep(action_id=action.id, cycle=action.cycle, position=position, why=why, answer=answer))
-    for category, cause in causes if method == "ishikawa" else []:
+    for category, cause in causes:
         db.session.add(IshikawaCause(action_id=action.id, cycle=action.cycle, category=category, cause=cause))
     action.analysis_method = method
     action.root_cause = root_cause

@@ -23,7 +23,8 @@ from qms.actions.models import (
 )
 from qms.actions.workflow import WORKFLOW
 from qms.auth.queries import enabled_users as users_choices
-from qms.core.forms import CsrfForm, form_date, form_int, run, uploaded
+from qms.core.forms import CsrfForm, create_once, form_date, form_int, run, uploaded
+from qms.core.submissions import fulfil
 from qms.org.queries import active_processes as processes
 from qms.org.queries import regions
 from qms.storage.downloads import DownloadEntry, send_stored
@@ -72,6 +73,8 @@ def index():
 def new():
     form = CsrfForm()
     values = request.form if request.method == "POST" else {}
+    if form.validate_on_submit() and (previous := create_once()) is not None:
+        return previous
     if form.validate_on_submit():
         try:
             action = service.create_action(
@@ -81,6 +84,7 @@ def new():
                 process=db.session.get(Process, form_int("process_id") or 0),
                 region_code=request.form.get("region_code") or None,
                 owner=db.session.get(User, form_int("owner_id") or 0), opened_on=form_date("opened_on"))
+            fulfil(_detail_url(action))
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -109,6 +113,11 @@ def detail(action_code: str):
         statuses=TASK_STATUSES, people=users_choices(), verifiers=users_choices(P.CAPA_VERIFY),
         categories=ISHIKAWA_CATEGORIES, methods=ANALYSIS_METHODS, kinds=ACTION_KINDS, source_url=source_url,
         amendable=service.AMENDABLE)
+
+
+def _again(action_code: str):
+    """Render the action page again after a refused action, with what was typed (``typed`` in the template)."""
+    return lambda: detail(action_code)
 
 
 @bp.route("/<action_code>/editar", methods=["GET", "POST"])
@@ -164,7 +173,8 @@ def analysis(action_code: str):
         try:
             service.save_analysis(acting_user(), action, method=request.form.get("method", ""), whys=whys,
                                   causes=causes, root_cause=request.form.get("root_cause", ""),
-                                  similar_nonconformities=request.form.get("similar_nonconformities", ""))
+                                  similar_nonconformities=request.form.get("similar_nonconformities", ""),
+                                  discard_confirmed=request.form.get("discard_confirmed") == "y")
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -189,7 +199,7 @@ def add_task(action_code: str):
     return run(lambda: service.add_task(
         acting_user(), action, description=request.form.get("description", ""),
         responsible=db.session.get(User, form_int("responsible_id") or 0), due_date=form_date("due_date")),
-        "Tarea agregada al plan.", _detail_url(action, "#plan"))
+        "Tarea agregada al plan.", _detail_url(action, "#plan"), _again(action_code), once=True)
 
 
 def _task(action: Action, task_id: int) -> ActionTask:
@@ -206,7 +216,8 @@ def update_task(action_code: str, task_id: int):
     task = _task(action, task_id)
     return run(lambda: service.update_task(
         acting_user(), task, status=request.form.get("status", ""), evidence_note=request.form.get("evidence_note", ""),
-        completed_on=form_date("completed_on")), "Tarea actualizada.", _detail_url(action, "#plan"))
+        completed_on=form_date("completed_on")), "Tarea actualizada.", _detail_url(action, "#plan"),
+        _again(action_code))
 
 
 @bp.route("/<action_code>/tareas/<int:task_id>/quitar", methods=["POST"])
@@ -214,7 +225,8 @@ def update_task(action_code: str, task_id: int):
 def remove_task(action_code: str, task_id: int):
     action = _load(action_code)
     task = _task(action, task_id)
-    return run(lambda: service.remove_task(acting_user(), task), "Tarea quitada.", _detail_url(action, "#plan"))
+    return run(lambda: service.remove_task(acting_user(), task), "Tarea quitada.", _detail_url(action, "#plan"),
+               _again(action_code))
 
 
 @bp.route("/<action_code>/tareas/<int:task_id>/evidencia", methods=["POST"])
@@ -227,7 +239,7 @@ def add_evidence(action_code: str, task_id: int):
         data, filename = uploaded()
         return service.attach_task_evidence(acting_user(), task, data, filename)
 
-    return run(operation, "Evidencia adjuntada.", _detail_url(action, "#plan"))
+    return run(operation, "Evidencia adjuntada.", _detail_url(action, "#plan"), _again(action_code))
 
 
 @bp.route("/<action_code>/evidencia/<int:evidence_id>")
@@ -248,7 +260,7 @@ def plan_verification(action_code: str):
     return run(lambda: service.plan_verification(
         acting_user(), action, planned_date=form_date("planned_date"),
         verifier=db.session.get(User, form_int("verifier_id") or 0)), "Verificación de eficacia planificada.",
-        _detail_url(action, "#verificacion"))
+        _detail_url(action, "#verificacion"), _again(action_code))
 
 
 @bp.route("/<action_code>/accion/<transition>", methods=["POST"])
@@ -257,7 +269,8 @@ def transition(action_code: str, transition: str):
     action = _load(action_code)
     return run(lambda: service.apply_transition(
         acting_user(), action, transition, evidence=request.form.get("evidence", ""),
-        performed_on=form_date("performed_on"), early_reason=request.form.get("early_reason", "")), lambda a: f"Acción {a.code}: {a.state_label}.", _detail_url(action))
+        performed_on=form_date("performed_on"), early_reason=request.form.get("early_reason", "")),
+        lambda a: f"Acción {a.code}: {a.state_label}.", _detail_url(action), _again(action_code))
 
 
 @bp.route("/<action_code>/anular", methods=["POST"])
@@ -265,7 +278,7 @@ def transition(action_code: str, transition: str):
 def withdraw(action_code: str):
     action = _load(action_code)
     return run(lambda: service.withdraw(acting_user(), action, request.form.get("reason", "")),
-               lambda a: f"Acción {a.code} anulada.", _detail_url(action))
+               lambda a: f"Acción {a.code} anulada.", _detail_url(action), _again(action_code))
 
 
 @bp.route("/<action_code>/enmendar", methods=["POST"])
@@ -274,7 +287,7 @@ def amend(action_code: str):
     action = _load(action_code)
     changes = {k: request.form[k] for k in service.AMENDABLE if k in request.form and request.form[k] != getattr(action, k)}
     return run(lambda: service.amend(acting_user(), action, reason=request.form.get("reason", ""), **changes),
-               "Enmienda registrada.", _detail_url(action))
+               "Enmienda registrada.", _detail_url(action), _again(action_code))
 
 
 @bp.route("/<action_code>/informe")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from qms.audits.access import can_view
 from qms.audits.models import AUDIT_STATES, AUDIT_TYPES, Audit
 from qms.core import permissions as P
-from qms.search.kinds import Entry
+from qms.search.kinds import Entry, process_owner_token
 from qms.search.simple_kind import register_simple_kind
 
 # Closed audits, actions and nonconformities are quality history that auditors look for:
@@ -25,9 +25,16 @@ def _audit_entry(audit) -> Entry:
         process=audit.processes[0].code if audit.processes else "", state=audit.state,
         state_label=AUDIT_STATES.get(audit.state, audit.state), regions=[r.code for r in audit.regions],
         date=audit.planned_start,
-        visibility={f"perm:{P.AUDIT_MANAGE}", f"perm:{P.AUDIT_PERFORM}", f"perm:{P.CAPA_MANAGE}"},
+        visibility=_visibility(audit),
         link={"endpoint": "audits.detail", "values": {"audit_code": audit.code}},
-        fingerprint=f"{audit.state}:{len(audit.findings)}:{len(audit.checklist)}")
+        fingerprint=f"{audit.state}:{len(audit.findings)}:{len(audit.checklist)}:"
+                    f"{sorted(u.id for u in audit.auditees)}:{sorted(p.id for p in audit.processes)}")
+
+
+def _visibility(audit) -> set[str]:
+    """Who may open it (``access.can_view``): the committee, auditors, its auditees and process owners."""
+    return ({f"perm:{P.AUDIT_MANAGE}", f"perm:{P.AUDIT_PERFORM}", f"perm:{P.CAPA_MANAGE}"}
+            | {f"user:{u.id}" for u in audit.auditees} | {process_owner_token(p.id) for p in audit.processes})
 
 
 register_simple_kind("audit", "Auditoría", "Auditorías", Audit, _audit_entry, can_view, AUDIT_STATES,

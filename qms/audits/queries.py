@@ -44,3 +44,10 @@ def clause_trace(number: str) -> dict:
             document_ids.update(c.document_id for c in audit.criteria)
     return {"audits": audits, "items": items, "findings": findings,
             "documents": documents.documents_by_ids(document_ids)}
+
+
+def findings_of(audit_ids) -> list[tuple[int, str]]:
+    """``(finding id, "AUD-2026-01 H1 · description")`` of the given audits (for pickers of other modules)."""
+    rows = db.session.scalars(sa.select(Finding).where(Finding.audit_id.in_(list(audit_ids)))
+                              .order_by(Finding.audit_id, Finding.number)).all()
+    return [(f.id, f"{f.label} · {f.description[:80]}") for f in rows]

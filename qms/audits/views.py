@@ -22,7 +22,8 @@ from qms.audits.models import (
     audit_processes,
 )
 from qms.auth.queries import enabled_users as users_choices
-from qms.core.forms import CsrfForm, form_date, form_int, run, uploaded
+from qms.core.forms import CsrfForm, create_once, form_date, form_int, run, uploaded
+from qms.core.submissions import fulfil
 from qms.org.queries import active_processes as processes
 from qms.org.queries import clauses, regions
 from qms.storage.downloads import DownloadEntry, send_stored
@@ -77,6 +78,8 @@ def new():
     form = CsrfForm()
     item = db.session.get(ProgrammeItem, int_arg("programa_item") or 0)
     values = request.form if request.method == "POST" else {}
+    if form.validate_on_submit() and (previous := create_once()) is not None:
+        return previous
     if form.validate_on_submit():
         ids = lambda name: [n for v in request.form.getlist(name) if (n := bounded_int(v, 0)) is not None]  # noqa: E731
         try:
@@ -94,6 +97,7 @@ def new():
                 planned_start=form_date("planned_start"), planned_end=form_date("planned_end"),
                 criteria=documents.documents_by_ids(ids("criteria")),
                 programme_item=db.session.get(ProgrammeItem, form_int("programme_item_id") or 0))
+            fulfil(url_for("audits.detail", audit_code=audit.code))
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -137,6 +141,11 @@ def detail(audit_code: str):
         previous=previous, people=users_choices(), regions=regions(), team=service.team_label(audit))
 
 
+def _again(audit_code: str):
+    """Render the audit page again after a refused action, with what was typed (``typed`` in the template)."""
+    return lambda: detail(audit_code)
+
+
 @bp.route("/<audit_code>/accion/<transition>", methods=["POST"])
 @login_required
 def transition(audit_code: str, transition: str):
@@ -149,7 +158,7 @@ def transition(audit_code: str, transition: str):
             actual_end=form_date("actual_end"), summary=request.form.get("summary"),
             conclusions=request.form.get("conclusions"))
 
-    return run(operation, lambda a: f"Auditoría {a.code}: {a.state_label}.", target)
+    return run(operation, lambda a: f"Auditoría {a.code}: {a.state_label}.", target, _again(audit_code))
 
 
 @bp.route("/<audit_code>/lista", methods=["POST"])
@@ -164,7 +173,7 @@ def add_item(audit_code: str):
             process=db.session.get(Process, form_int("process_id") or 0))
 
     return run(operation, "Pregunta agregada a la lista de verificación.",
-               url_for("audits.detail", audit_code=audit.code) + "#lista")
+               url_for("audits.detail", audit_code=audit.code) + "#lista", _again(audit_code), once=True)
 
 
 @bp.route("/<audit_code>/lista/<int:item_id>", methods=["POST"])
@@ -176,7 +185,7 @@ def answer_item(audit_code: str, item_id: int):
         abort(404)
     return run(lambda: service.answer_checklist_item(acting_user(), item, result=request.form.get("result", ""),
                                                      evidence=request.form.get("evidence", "")),
-               "Resultado registrado.", url_for("audits.detail", audit_code=audit.code) + "#lista")
+               "Resultado registrado.", url_for("audits.detail", audit_code=audit.code) + "#lista", _again(audit_code))
 
 
 @bp.route("/<audit_code>/lista/copiar", methods=["POST"])
@@ -191,7 +200,7 @@ def copy_items(audit_code: str):
         return service.copy_checklist(acting_user(), audit, source)
 
     return run(operation, lambda n: f"Se copiaron {n} preguntas.",
-               url_for("audits.detail", audit_code=audit.code) + "#lista")
+               url_for("audits.detail", audit_code=audit.code) + "#lista", _again(audit_code))
 
 
 @bp.route("/<audit_code>/hallazgos", methods=["POST"])
@@ -214,7 +223,8 @@ def add_finding(audit_code: str):
                     "abra la acción correctiva indicando quién la asume.")
         return f"Hallazgo {finding.label} registrado."
 
-    return run(operation, lambda message: message, url_for("audits.detail", audit_code=audit.code) + "#hallazgos")
+    return run(operation, lambda message: message, url_for("audits.detail", audit_code=audit.code) + "#hallazgos",
+               _again(audit_code), once=True)
 
 
 @bp.route("/<audit_code>/hallazgos/<int:finding_number>")
@@ -234,7 +244,8 @@ def raise_action(audit_code: str, finding_number: int):
     owner = db.session.get(User, form_int("owner_id") or 0)
     return run(lambda: service.raise_action(acting_user(), finding, owner),
                lambda a: f"Se abrió la acción correctiva {a.code}.",
-               url_for("audits.finding_detail", audit_code=audit.code, finding_number=finding.number))
+               url_for("audits.finding_detail", audit_code=audit.code, finding_number=finding.number),
+               lambda: finding_detail(audit_code, finding_number))
 
 
 @bp.route("/<audit_code>/hallazgos/<int:finding_number>/anexos", methods=["POST"])
@@ -248,7 +259,8 @@ def attach(audit_code: str, finding_number: int):
         return service.attach_to_finding(acting_user(), finding, data, filename)
 
     return run(operation, "Anexo agregado.",
-               url_for("audits.finding_detail", audit_code=audit.code, finding_number=finding.number))
+               url_for("audits.finding_detail", audit_code=audit.code, finding_number=finding.number),
+               lambda: finding_detail(audit_code, finding_number))
 
 
 @bp.route("/<audit_code>/hallazgos/<int:finding_number>/anexos/<int:attachment_id>")
@@ -285,9 +297,13 @@ def programmes():
                                             objective=request.form.get("objective", ""))
         try:
             return run(operation, lambda p: f"Programa {p.year} creado.",
-                       url_for("audits.programme", year=form_int("year") or 0))
+                       url_for("audits.programme", year=form_int("year") or 0), _programmes_page, once=True)
         except PermissionDenied:
             abort(403)
+    return _programmes_page()
+
+
+def _programmes_page():
     rows = db.session.scalars(sa.select(AuditProgramme).order_by(AuditProgramme.year.desc())).all()
     return render_template("audits/programmes.html", programmes=rows, form=CsrfForm())
 
@@ -297,10 +313,11 @@ def programmes():
 def programme(year: int):
     if not access.can_list(current_user) and not current_user.can(P.DOCUMENT_APPROVE):
         abort(404)
-    programme = db.session.scalar(sa.select(AuditProgramme).where(AuditProgramme.year == year))
-    if programme is None:
-        abort(404)
-    return render_template("audits/programme.html", programme=programme, form=CsrfForm(), processes=processes(),
+    return _programme_page(year)
+
+
+def _programme_page(year: int):
+    return render_template("audits/programme.html", programme=_programme(year), form=CsrfForm(), processes=processes(),
                            regions=regions(), types=AUDIT_TYPES,
                            months=["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
                                    "septiembre", "octubre", "noviembre", "diciembre"])
@@ -321,7 +338,8 @@ def add_programme_item(year: int):
         acting_user(), programme, process=db.session.get(Process, form_int("process_id") or 0),
         region_code=request.form.get("region_code") or None, planned_month=form_int("planned_month"),
         audit_type=request.form.get("audit_type", "internal"), notes=request.form.get("notes", "")),
-        "Auditoría agregada al programa.", url_for("audits.programme", year=year))
+        "Auditoría agregada al programa.", url_for("audits.programme", year=year), lambda: _programme_page(year),
+        once=True)
 
 
 @bp.route("/programa/<int:year>/items/<int:item_id>/quitar", methods=["POST"])
@@ -332,7 +350,7 @@ def remove_programme_item(year: int, item_id: int):
     if item is None or item.programme_id != programme.id:
         abort(404)
     return run(lambda: service.remove_programme_item(acting_user(), item), "Auditoría quitada del programa.",
-               url_for("audits.programme", year=year))
+               url_for("audits.programme", year=year), lambda: _programme_page(year))
 
 
 @bp.route("/programa/<int:year>/aprobar", methods=["POST"])
@@ -340,7 +358,7 @@ def remove_programme_item(year: int, item_id: int):
 def approve_programme(year: int):
     programme = _programme(year)
     return run(lambda: service.approve_programme(acting_user(), programme), f"Programa {year} aprobado.",
-               url_for("audits.programme", year=year))
+               url_for("audits.programme", year=year), lambda: _programme_page(year))
 
 
 # -- traceability ------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from qms import timeutil
 from qms.auth import security_events
+from qms.core.forms import Typed
+from qms.core.submissions import once_token
 from qms.extensions import db, login_manager
 from qms.web import BoundedIntConverter, conflict_for
 
@@ -165,7 +167,8 @@ def register_error_pages(app: Flask) -> None:
         403: ("Acceso denegado", "No tiene permiso para ver esta página o realizar esta acción."),
         404: ("No encontrado", "La página o el objeto que busca no existe."),
         405: ("Método no permitido", "Esta acción no se puede realizar de esa forma."),
-        413: ("Archivo demasiado grande", "El archivo supera el tamaño máximo permitido."),
+        413: ("Archivo demasiado grande", "El archivo supera el tamaño máximo permitido. Vuelva atrás: lo que "
+                                          "escribió sigue en el formulario; elija un archivo más pequeño."),
         500: ("Error interno", "Ocurrió un error inesperado. Nada se guardó a medias; intente nuevamente."),
     }
 
@@ -175,6 +178,8 @@ def register_error_pages(app: Flask) -> None:
                 _record_refusal(security_events.FORBIDDEN)
             db.session.rollback()
             title, text = messages[code]
+            if code == 413:
+                text = text.replace("permitido", f"de {current_app.config['MAX_UPLOAD_MB']} MB")
             return render_template("errors/error.html", code=code, title=title, text=text), code
 
         return handler
@@ -224,7 +229,7 @@ def register_template_helpers(app: Flask) -> None:
         def can(permission: str) -> bool:
             return current_user.is_authenticated and current_user.can(permission)
 
-        return {"can": can, "today": timeutil.today_local()}
+        return {"can": can, "today": timeutil.today_local(), "typed": Typed, "once_token": once_token}
 
     @app.before_request
     def _stash_user():

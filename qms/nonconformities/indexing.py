@@ -7,7 +7,7 @@ from __future__ import annotations
 from qms.nonconformities.access import can_view
 from qms.nonconformities.models import OUTPUT_KINDS, PNC_STATES, Nonconformity
 from qms.core import permissions as P
-from qms.search.kinds import Entry
+from qms.search.kinds import Entry, process_owner_token
 from qms.search.simple_kind import register_simple_kind
 
 # Closed audits, actions and nonconformities are quality history that auditors look for:
@@ -16,8 +16,8 @@ from qms.search.simple_kind import register_simple_kind
 
 def _pnc_entry(pnc) -> Entry:
     visibility = {f"perm:{P.NC_MANAGE}", f"perm:{P.CAPA_MANAGE}", f"user:{pnc.detected_by_id}"}
-    if pnc.process and pnc.process.owner_id:
-        visibility.add(f"user:{pnc.process.owner_id}")
+    if pnc.process_id:
+        visibility.add(process_owner_token(pnc.process_id))
     return Entry(
         kind="nonconformity", object_id=pnc.id, title=pnc.product,
         body="\n".join(p for p in [pnc.description, pnc.disposition, pnc.reverification_notes] if p), code=pnc.code,

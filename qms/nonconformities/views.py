@@ -7,7 +7,8 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from qms.auth.queries import enabled_users as users_choices
-from qms.core.forms import CsrfForm, form_date, form_int, run
+from qms.core.forms import CsrfForm, create_once, form_date, form_int, run
+from qms.core.submissions import fulfil
 from qms.org.queries import active_processes as processes
 from qms.org.queries import regions
 from qms.storage.downloads import DownloadEntry, send_stored
@@ -47,6 +48,8 @@ def index():
 def new():
     form = CsrfForm()
     values = request.form if request.method == "POST" else {}
+    if form.validate_on_submit() and (previous := create_once()) is not None:
+        return previous
     if form.validate_on_submit():
         try:
             pnc = service.report(
@@ -54,6 +57,7 @@ def new():
                 process=db.session.get(Process, form_int("process_id") or 0),
                 region_code=request.form.get("region_code") or None,
                 description=request.form.get("description", ""), detected_on=form_date("detected_on"))
+            fulfil(url_for("nonconformities.detail", pnc_code=pnc.code))
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -73,6 +77,11 @@ def detail(pnc_code: str):
                            can_manage=access.can_manage(current_user), treatments=TREATMENTS, people=users_choices())
 
 
+def _again(pnc_code: str):
+    """Render the PNC page again after a refused action, with what was typed (``typed`` in the template)."""
+    return lambda: detail(pnc_code)
+
+
 @bp.route("/<pnc_code>/tratamiento", methods=["POST"])
 @login_required
 def treat(pnc_code: str):
@@ -83,7 +92,7 @@ def treat(pnc_code: str):
         password=request.form.get("password", "")),
         lambda p: "Tratamiento registrado y firmado." if p.is_authorisation_signed else
         f"Tratamiento registrado; falta la firma de {p.authorised_by.full_name}.",
-        url_for("nonconformities.detail", pnc_code=pnc.code))
+        url_for("nonconformities.detail", pnc_code=pnc.code), _again(pnc_code))
 
 
 @bp.route("/<pnc_code>/firmar-autorizacion", methods=["POST"])
@@ -91,7 +100,8 @@ def treat(pnc_code: str):
 def sign_authorisation(pnc_code: str):
     pnc = _load(pnc_code)
     return run(lambda: service.sign_authorisation(acting_user(), pnc, request.form.get("password", "")),
-               "Autorización del tratamiento firmada.", url_for("nonconformities.detail", pnc_code=pnc.code))
+               "Autorización del tratamiento firmada.", url_for("nonconformities.detail", pnc_code=pnc.code),
+               _again(pnc_code))
 
 
 @bp.route("/<pnc_code>/reverificacion", methods=["POST"])
@@ -101,7 +111,8 @@ def reverify(pnc_code: str):
     return run(lambda: service.reverify(
         acting_user(), pnc, conforming=request.form.get("result") == "conforming", notes=request.form.get("notes", ""),
         on=form_date("on"), closure_notes=request.form.get("closure_notes", "")),
-        lambda p: f"{p.code}: {p.state_label}.", url_for("nonconformities.detail", pnc_code=pnc.code))
+        lambda p: f"{p.code}: {p.state_label}.", url_for("nonconformities.detail", pnc_code=pnc.code),
+        _again(pnc_code))
 
 
 @bp.route("/<pnc_code>/anular", methods=["POST"])
@@ -109,7 +120,8 @@ def reverify(pnc_code: str):
 def withdraw(pnc_code: str):
     pnc = _load(pnc_code)
     return run(lambda: service.withdraw(acting_user(), pnc, request.form.get("reason", "")),
-               lambda p: f"PNC {p.code} anulado.", url_for("nonconformities.detail", pnc_code=pnc.code))
+               lambda p: f"PNC {p.code} anulado.", url_for("nonconformities.detail", pnc_code=pnc.code),
+               _again(pnc_code))
 
 
 @bp.route("/<pnc_code>/accion", methods=["POST"])
@@ -118,7 +130,7 @@ def link_action(pnc_code: str):
     pnc = _load(pnc_code)
     return run(lambda: service.link_action(acting_user(), pnc, db.session.get(User, form_int("owner_id") or 0)),
                lambda a: f"Se abrió la acción correctiva {a.code}.",
-               url_for("nonconformities.detail", pnc_code=pnc.code))
+               url_for("nonconformities.detail", pnc_code=pnc.code), _again(pnc_code))
 
 
 @bp.route("/<pnc_code>/informe")

@@ -9,6 +9,8 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from qms.core import permissions as P
+from qms.core.forms import create_once
+from qms.core.submissions import fulfil
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.records import disposition, forms, service
@@ -26,11 +28,14 @@ def _require_disposition_access() -> None:
 @login_required
 def disposition_index():
     _require_disposition_access()
-    eligible = disposition.eligible_records(current_user)
-    form = forms.ProposeForm(formdata=None)
-    return render_template("records/disposition.html", eligible=eligible, form=form,
+    return _disposition_page(forms.ProposeForm(formdata=None))
+
+
+def _disposition_page(form, status: int = 200):
+    """The expired list with the proposal form (the refused one, with what was typed)."""
+    return render_template("records/disposition.html", eligible=disposition.eligible_records(current_user), form=form,
                            pending=disposition.pending_record_ids(), batches=disposition.batches(),
-                           is_on_hold=service.is_on_hold)
+                           is_on_hold=service.is_on_hold), status
 
 
 @permission_required(P.RECORD_MANAGE)
@@ -39,14 +44,17 @@ def propose():
     form.record_ids.choices = options([(r.id, r.code) for r in disposition.eligible_records(current_user)])
     if not form.validate_on_submit():
         flash("Seleccione registros cuyo plazo de conservación esté cumplido.", "danger")
-        return redirect(url_for("records.disposition_index"))
+        return _disposition_page(form, 400)
+    if (previous := create_once()) is not None:
+        return previous
     try:
         records = [service.get_record(i) for i in form.record_ids.data or []]
         batch = disposition.propose_batch(acting_user(), records, form.comment.data)
+        fulfil(url_for("records.batch", disposition_id=batch.id))
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "danger")
-        return redirect(url_for("records.disposition_index"))
+        return _disposition_page(form, error.status_code)
     db.session.commit()
     flash(f"Disposición {batch.code} propuesta; queda pendiente de la firma de quien aprueba.", "success")
     return redirect(url_for("records.batch", disposition_id=batch.id))

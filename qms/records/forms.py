@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, IntegerField, PasswordField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from qms.auth.forms import REQUIRED, MultiCheckboxField
 from qms.records.models import DISPOSITIONS, LINK_KINDS
@@ -44,8 +45,11 @@ class HoldForm(FlaskForm):
 
 class LinkForm(FlaskForm):
     kind = SelectField("Tipo de objeto", choices=options(list(LINK_KINDS.items())))
-    object_id = IntegerField("Número interno (id)", validators=[DataRequired(REQUIRED), NumberRange(min=1)])
-    label = StringField("Código o nombre", validators=[Optional(), Length(max=200)])
+    #: What the person typed or picked ("AUD-2026-01 · Auditoría interna…"); a code is enough without scripts.
+    target = StringField("Objeto (código o texto)", validators=[DataRequired("Escriba el código del objeto o elíjalo "
+                                                                            "de la lista."), Length(max=200)])
+    #: Filled in by the picker when a suggestion is chosen.
+    object_id = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1)])
 
 
 class RecordTypeForm(FlaskForm):

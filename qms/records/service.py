@@ -18,6 +18,7 @@ from qms.core import permissions as P
 from qms.core.locking import lock
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
+from qms.records import links
 from qms.records.access import can_view_record, can_view_type_records
 # Shared helpers and the retention table, re-exported as part of the service.
 from qms.records.common import (  # noqa: F401
@@ -274,9 +275,15 @@ def _snapshot(record: Record) -> dict:
 
 def add_link(actor, record: Record, *, kind: str, object_id: int, label: str = "",
              check_permission: bool = True) -> RecordLink:
-    """Link the record to an object of another module (kind + id); idempotent."""
-    if check_permission:
+    """Link the record to an object of another module (kind + id); idempotent.
+
+    A person's link is checked (``links.resolve``): the object exists and they may open
+    it; its label is what the owning module calls it. Without an id, ``label`` may be the
+    object's code.
+    """
+    if check_permission:  # a person's link names an object they may open; a module's own is trusted
         require(actor, P.RECORD_MANAGE)
+        object_id, label = links.resolve(actor, kind, object_id, label)
     lock(record)
     if kind not in LINK_KINDS:
         raise ServiceError("Tipo de vínculo desconocido.", field="kind")

@@ -4,10 +4,13 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
+                   url_for)
 from flask_login import current_user
 
 from qms.core import permissions as P
+from qms.core.forms import create_once
+from qms.core.submissions import fulfil
 from qms.documents import queries as documents
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
@@ -107,6 +110,8 @@ def new():
     form = forms.RecordForm()
     _record_choices(form)
     form.type_id.choices = options([(t.id, f"{t.code} · {t.name}") for t in service.record_types_for_choice()])
+    if form.validate_on_submit() and (previous := create_once()) is not None:
+        return previous
     if form.validate_on_submit():
         data, filename = _uploaded(form.file)
         try:
@@ -115,6 +120,7 @@ def new():
                 record_date=form.record_date.data, process=form.process_id.data or None,
                 region_code=form.region_code.data or None, description=form.description.data,
                 documents=_selected_documents(form.documents.data), data=data, filename=filename)
+            fulfil(url_for("records.detail", record_id=record.id))
         except ServiceError as error:
             db.session.rollback()
             form_error(form, error)
@@ -128,17 +134,22 @@ def new():
 @bp.route("/<int:record_id>")
 @permission_required(P.RECORD_READ)
 def detail(record_id: int):
-    record = _load_record(record_id)
+    return _detail_page(_load_record(record_id))
+
+
+def _detail_page(record, status: int = 200, **posted):
+    """The record page; ``posted`` holds the form just refused, shown with what was typed."""
     from qms.trail.models import AuditEntry
 
     entries = db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.object_type == "record", AuditEntry.object_id == str(record.id)).order_by(AuditEntry.seq)).all()
     hold = forms.HoldForm(formdata=None, is_on_hold=record.is_on_legal_hold, reason=record.legal_hold_reason)
+    page_forms = {"file_form": forms.AddFileForm(formdata=None), "hold_form": hold,
+                  "link_form": forms.LinkForm(formdata=None), **posted}
     return render_template(
-        "records/detail.html", record=record, entries=entries, file_form=forms.AddFileForm(formdata=None),
-        hold_form=hold, link_form=forms.LinkForm(formdata=None), simple_form=forms.SimpleForm(formdata=None),
+        "records/detail.html", record=record, entries=entries, simple_form=forms.SimpleForm(formdata=None),
         retention_state=service.retention_state(record), retention_states=service.RETENTION_STATES,
-        is_on_hold=service.is_on_hold(record))
+        is_on_hold=service.is_on_hold(record), **page_forms), status
 
 
 @bp.route("/<int:record_id>/editar", methods=["GET", "POST"])
@@ -181,16 +192,16 @@ def add_file(record_id: int):
     form = forms.AddFileForm()
     if not form.validate_on_submit():
         flash("Revise el archivo y el motivo.", "danger")
-        return _back(record_id)
+        return _detail_page(record, 400, file_form=form)
     data, filename = _uploaded(form.file)
     try:
         record_file = service.add_file(acting_user(), record, data=data, filename=filename, reason=form.reason.data)
     except ServiceError as error:
         db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"Archivo «{record_file.original_filename}» agregado al registro.", "success")
+        form_error(form, error)
+        return _detail_page(_load_record(record_id), error.status_code, file_form=form)
+    db.session.commit()
+    flash(f"Archivo «{record_file.original_filename}» agregado al registro.", "success")
     return _back(record_id)
 
 
@@ -217,16 +228,17 @@ def download(record_id: int, record_file_id: int):
 def hold(record_id: int):
     record = _load_record(record_id)
     form = forms.HoldForm()
-    if form.validate_on_submit():
-        try:
-            service.set_record_legal_hold(acting_user(), record, is_on_hold=form.is_on_hold.data,
-                                          reason=form.reason.data)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash("Retención legal activada." if form.is_on_hold.data else "Retención legal levantada.", "success")
+    if not form.validate_on_submit():
+        flash("Revise el motivo de la retención legal.", "danger")
+        return _detail_page(record, 400, hold_form=form)
+    try:
+        service.set_record_legal_hold(acting_user(), record, is_on_hold=form.is_on_hold.data, reason=form.reason.data)
+    except ServiceError as error:
+        db.session.rollback()
+        form_error(form, error)
+        return _detail_page(_load_record(record_id), error.status_code, hold_form=form)
+    db.session.commit()
+    flash("Retención legal activada." if form.is_on_hold.data else "Retención legal levantada.", "success")
     return _back(record_id)
 
 
@@ -235,19 +247,28 @@ def hold(record_id: int):
 def link(record_id: int):
     record = _load_record(record_id)
     form = forms.LinkForm()
-    if form.validate_on_submit():
-        try:
-            service.add_link(acting_user(), record, kind=form.kind.data, object_id=form.object_id.data,
-                             label=form.label.data)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash("Vínculo agregado.", "success")
-    else:
-        flash("Revise el vínculo: tipo y número son obligatorios.", "danger")
+    if not form.validate_on_submit():
+        flash("Revise el vínculo: elija el tipo y el objeto.", "danger")
+        return _detail_page(record, 400, link_form=form)
+    try:
+        service.add_link(acting_user(), record, kind=form.kind.data, object_id=form.object_id.data,
+                         label=form.target.data)
+    except ServiceError as error:
+        db.session.rollback()
+        form_error(form, error)
+        return _detail_page(_load_record(record_id), error.status_code, link_form=form)
+    db.session.commit()
+    flash("Vínculo agregado.", "success")
     return _back(record_id)
+
+
+@bp.route("/vinculos/opciones")
+@permission_required(P.RECORD_MANAGE)
+def link_options():
+    """Suggestions of the link picker: objects of a kind the user may open, as JSON."""
+    from qms.records import links
+
+    return jsonify(links.candidates(current_user, request.args.get("kind", ""), request.args.get("q", "")))
 
 
 @bp.route("/<int:record_id>/eliminar", methods=["POST"])
@@ -288,6 +309,8 @@ def _save_type(record_type: RecordType | None):
     if record_type is not None and not form.is_submitted():
         form.producing_document_id.data = record_type.producing_document_id or 0
         form.allowed_roles.data = [r.id for r in record_type.allowed_roles]
+    if form.validate_on_submit() and record_type is None and (previous := create_once()) is not None:
+        return previous
     if form.validate_on_submit():
         roles = db.session.scalars(sa.select(Role).where(Role.id.in_(form.allowed_roles.data or []))).all()
         try:
@@ -297,6 +320,7 @@ def _save_type(record_type: RecordType | None):
                 keeper=form.keeper.data, location=form.location.data, retention_years=form.retention_years.data,
                 retention_months=form.retention_months.data, disposition=form.disposition.data,
                 is_confidential=form.is_confidential.data, is_active=form.is_active.data)
+            fulfil(url_for("records.types"))
         except ServiceError as error:
             db.session.rollback()
             form_error(form, error)

@@ -26,7 +26,9 @@ Visibility is decided twice: ``Entry.visibility`` holds *tokens* written into th
 ("all", "perm:record.read", "user:12") and a search only matches entries carrying one of
 the tokens the user holds (``user_tokens``) — fast, and it keeps facets and suggestions
 honest; then ``visible_ids`` re-checks the page hits against the database, so a stale
-index entry is never shown.
+index entry is never shown. A rule that follows the owner of a process uses
+``process_owner_token(process_id)``: the user holds it while they own the process, so a
+change of owner (in ``qms.org``, which indexes nothing) needs no re-indexing.
 """
 from __future__ import annotations
 
@@ -122,10 +124,22 @@ def split_uid(uid: str) -> tuple[str, int]:
     return kind, int(ident)
 
 
+def process_owner_token(process_id: int) -> str:
+    """The token of whoever owns process ``process_id`` now."""
+    return f"process-owner:{process_id}"
+
+
 def user_tokens(user) -> set[str]:
     """Return the visibility tokens ``user`` holds (empty for anonymous users)."""
+    import sqlalchemy as sa
+
+    from qms.extensions import db
+    from qms.org.models import Process
+
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
     tokens = {PUBLIC, f"user:{user.id}"}
     tokens.update(f"perm:{p}" for p in user.permissions)
+    owned = db.session.scalars(sa.select(Process.id).where(Process.owner_id == user.id))
+    tokens.update(process_owner_token(process_id) for process_id in owned)
     return tokens
