@@ -63,9 +63,10 @@ def test_the_report_shows_each_method_filled(app, users, action):
     _save(users, action, "ishikawa")
     context = report_context(action)["action"]
     assert context["analysis_method"] == "Ishikawa (causa-efecto); 5 porqués"
-    assert context["ishikawa"] == ["Métodos: No hay paso de retiro de copias",
-                                   "Mano de obra (personas): Rotación del personal"]
-    assert context["whys"][:2] == context["ishikawa"] and len(context["whys"]) == 3
+    # The Ishikawa causes as a table by category, the 5 porqués as their own lines.
+    assert context["causes"] == [{"category": "Métodos", "cause": "No hay paso de retiro de copias"},
+                                 {"category": "Mano de obra (personas)", "cause": "Rotación del personal"}]
+    assert len(context["whys"]) == 1
     report = docx.Document(io.BytesIO(render_report("accion_correctiva.docx", report_context(action))))
     text = "\n".join(c.text for t in report.tables for row in t.rows for c in row.cells)
     assert "Nadie retiró la versión anterior." in text and "No hay paso de retiro de copias" in text
