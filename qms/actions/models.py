@@ -131,6 +131,17 @@ class Action(db.Model):
         return ACTION_SOURCES.get(self.source_kind, self.source_kind)
 
     @property
+    def source_prefix(self) -> str:
+        """The source's kind, unless the reference already names it: «Indicador GT-02», not
+        «Indicador Indicador GT-02»."""
+        label, reference = self.source_label.strip(), (self.source_ref or "").strip()
+        return "" if reference and reference.casefold().startswith(label.casefold()) else label
+
+    @property
+    def source_line(self) -> str:
+        return " ".join(part for part in (self.source_prefix, (self.source_ref or "").strip()) if part)
+
+    @property
     def method_label(self) -> str:
         return ANALYSIS_METHODS.get(self.analysis_method, "")
 

@@ -7,16 +7,6 @@ from qms.org.queries import institution_header
 from qms.timeutil import format_date, format_datetime, now_utc
 
 
-def source_text(label: str, reference: str) -> str:
-    """«Indicador GT-02», not «Indicador Indicador GT-02»: the reference may already name its kind."""
-    label, reference = (label or "").strip(), (reference or "").strip()
-    if not reference:
-        return label
-    if reference.casefold().startswith(label.casefold()):
-        return reference
-    return f"{label} {reference}"
-
-
 def _early(verification) -> str:
     """Say when, and why, effectiveness was verified before the planned date."""
     if verification is None or not verification.was_early:
@@ -46,7 +36,7 @@ def report_context(action) -> dict:
                    "draft": "" if action.is_closed else f"acción {action.state_label.lower()}, sin cerrar"},
         "action": {
             "kind": action.kind_label,
-            "source": source_text(action.source_label, action.source_ref),
+            "source": action.source_line,
             "process": action.process.name if action.process else "",
             "region": action.region.name if action.region else "",
             "owner": action.owner.full_name,

@@ -9,7 +9,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from freezegun import freeze_time
 
 from qms.actions import service
-from qms.actions.reports import source_text
 from qms.audits import service as audits
 from qms.extensions import db
 from qms.storage import store
@@ -20,14 +19,30 @@ def _tables(document):
     return [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
 
 
-@pytest.mark.parametrize("label, reference, expected", [
-    ("Indicador", "Indicador GT-02", "Indicador GT-02"),
-    ("Indicador", "indicador GT-02", "indicador GT-02"),
-    ("Reclamo SIAC", "12345", "Reclamo SIAC 12345"),
-    ("Otra", "", "Otra"),
+@pytest.mark.parametrize("kind, reference, expected", [
+    ("indicator", "Indicador GT-02", "Indicador GT-02"),
+    ("indicator", "indicador GT-02", "indicador GT-02"),
+    ("review", "Revisión por la dirección 2025, acuerdo 4", "Revisión por la dirección 2025, acuerdo 4"),
+    ("siac", "12345", "Reclamo SIAC 12345"),
+    ("other", "", "Otra"),
 ])
-def test_origen_does_not_repeat_its_words(label, reference, expected):
-    assert source_text(label, reference) == expected
+def test_origen_does_not_repeat_its_words(kind, reference, expected):
+    from qms.actions.models import Action
+
+    assert Action(source_kind=kind, source_ref=reference).source_line == expected
+
+
+def test_the_pages_show_the_origen_once(app, client, login, users, process):
+    from qms.actions import service
+
+    action = service.create_action(users["quality"], kind="improvement", source_kind="review",
+                                   source_ref="Revisión por la dirección 2025, acuerdo 4", title="Tablero",
+                                   problem="Planillas a mano.", process=process, owner=users["quality"])
+    db.session.commit()
+    login("quality")
+    for url in (f"/acciones/{action.code}", "/acciones/"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Revisión por la dirección 2025" in page and "dirección Revisión por la dirección" not in page
 
 
 @freeze_time(NOON)
