@@ -24,7 +24,10 @@ from functools import lru_cache
 from whoosh.analysis import Composable, Token
 
 #: Letters and digits; everything else separates words ("PR-GT-01" → pr, gt, 01).
-WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+# A word is letters and digits, with the combining accents of text pasted in decomposed
+# form (NFD: "i" + U+0301) kept inside it: otherwise "auditoría" typed that way splits in
+# two. ``fold`` then drops the accents either way, and offsets stay those of the text.
+WORD_RE = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*", re.UNICODE)
 
 VOWELS = "aeiou"
 

@@ -87,15 +87,18 @@ def sync_command(wait):
         sys.exit(1)
 
 
-@search_group.command("query")
-@click.argument("text")
+@search_group.command("query", context_settings={"ignore_unknown_options": True})
+# Every word is the query, one beginning with "-" too (an exclusion: "control -registros");
+# ``--`` also ends the options as usual.
+@click.argument("words", nargs=-1, required=True)
 @click.option("--user", "username", default=None, help="Buscar como este usuario (por defecto, con todos los permisos).")
 @click.option("--json", "as_json", is_flag=True, help="Salida JSON.")
 @click.option("--archived", is_flag=True, help="Incluir versiones obsoletas y anuladas.")
 @click.option("--limit", default=20, show_default=True)
 @with_appcontext
-def query_command(text, username, as_json, archived, limit):
-    """Print the results USERNAME would see for TEXT (code, kind, title, state, score)."""
+def query_command(words, username, as_json, archived, limit):
+    """Print the results USERNAME would see for WORDS (code, kind, title, state, score)."""
+    text = " ".join(words)
     from qms.search.service import SearchRequest, search
 
     from flask import current_app
@@ -127,6 +130,12 @@ class _Operator:
 
     is_authenticated = True
     id = 0
+    username = "operador"
+    full_name = "Operador (línea de comandos)"
+    # No roles or unit of its own: confidential records, named by role, stay closed, in the
+    # index and in the database fallback alike.
+    roles = ()
+    unit_id = None
 
     @property
     def permissions(self):

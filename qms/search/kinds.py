@@ -32,6 +32,7 @@ change of owner (in ``qms.org``, which indexes nothing) needs no re-indexing.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Iterable, Sequence
@@ -68,6 +69,14 @@ class Entry:
     link: dict = field(default_factory=dict)
     #: Changes whenever the entry would change (``qms search check`` compares it).
     fingerprint: str = ""
+
+    def __post_init__(self):
+        # Text pasted from other programs may come decomposed (NFD: a letter, then its
+        # accent); queries are composed (``query.parse``), so both are NFC.
+        for name in ("title", "body", "code", "subtitle"):
+            value = getattr(self, name)
+            if value:
+                setattr(self, name, unicodedata.normalize("NFC", value))
 
     @property
     def uid(self) -> str:

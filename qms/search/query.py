@@ -9,6 +9,7 @@ read as plain words.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from qms.search.analyzer import fold, words
@@ -91,7 +92,7 @@ def _word_clause(token: str):
 
 def parse(text: str) -> ParsedQuery:
     """Return the parsed query; unknown or malformed parts become plain words."""
-    text = (text or "")[:500]
+    text = unicodedata.normalize("NFC", text or "")[:500]
     parsed = ParsedQuery(raw=text)
     for token in _TOKEN_RE.findall(text):
         negative = token.startswith("-") and len(token) > 1

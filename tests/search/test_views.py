@@ -88,3 +88,23 @@ def test_cli_rebuild_check_fix_sync(app, corpus):
     assert runner.invoke(search_group, ["rebuild"]).exit_code == 0
     result = runner.invoke(search_group, ["sync"])
     assert result.exit_code == 0 and "aplicados: 0" in result.output
+
+
+def test_cli_query_takes_words_beginning_with_a_dash(app, corpus, users):
+    runner = app.test_cli_runner()
+    plain = json.loads(runner.invoke(search_group, ["query", "procedimiento", "--json"]).output)["total"]
+    result = runner.invoke(search_group, ["query", "procedimiento", "-capacitación", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["total"] == plain - 1
+    after_dashes = runner.invoke(search_group, ["query", "--json", "--", "-capacitación", "procedimiento"])
+    assert json.loads(after_dashes.output)["total"] == plain - 1
+
+
+def test_cli_query_without_an_index_answers_from_the_database(app, corpus, users):
+    import shutil
+
+    shutil.rmtree(app.config["INDEX_PATH"])
+    result = app.test_cli_runner().invoke(search_group, ["query", "Procedimiento", "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["degraded"] and answer["total"] >= 2
