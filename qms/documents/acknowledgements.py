@@ -61,6 +61,12 @@ def pending_query(user, versions: sa.Select | None = None) -> sa.Select:
     )
 
 
+def pending_for(user) -> list[DocumentVersion]:
+    """Return every effective version ``user`` must still read, by document code."""
+    return db.session.scalars(
+        pending_query(user).join(Document, DocumentVersion.document_id == Document.id).order_by(Document.code)).all()
+
+
 def report(version: DocumentVersion) -> dict:
     """Return who read the version (with when) and who has not yet."""
     acks = {a.user_id: a for a in db.session.scalars(
