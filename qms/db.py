@@ -3,6 +3,7 @@ which failed writes mean "someone else got there first"."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import timezone
 
 import sqlalchemy as sa
@@ -56,6 +57,8 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # For search's database fallback (``qms.search.folded_sql``).
+        dbapi_connection.create_function("qms_fold", 1, fold_text, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -75,6 +78,18 @@ def refresh_statistics(engine: Engine) -> None:
             connection.exec_driver_sql("PRAGMA analysis_limit=1000")
         connection.exec_driver_sql("ANALYZE")
         connection.commit()
+
+
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def fold_text(value) -> str | None:
+    """``value`` lower-cased, accents removed, JSON's ``\\u00ed`` escapes read first
+    (what SQLite's ``qms_fold`` returns; the analyzer folds the same way)."""
+    if value is None:
+        return None
+    text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value))
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -36,4 +36,5 @@ def _visibility(action) -> set[str]:
 
 
 register_simple_kind("action", "Acción", "Acciones", Action, _action_entry, can_view, ACTION_STATES,
-                     type_labels=ACTION_KINDS)
+                     type_labels=ACTION_KINDS, text_columns=(Action.problem, Action.correction, Action.root_cause,
+                                                             Action.source_ref))

@@ -38,4 +38,4 @@ def _visibility(audit) -> set[str]:
 
 
 register_simple_kind("audit", "Auditoría", "Auditorías", Audit, _audit_entry, can_view, AUDIT_STATES,
-                     type_labels=AUDIT_TYPES)
+                     type_labels=AUDIT_TYPES, text_columns=(Audit.objective, Audit.summary, Audit.conclusions))

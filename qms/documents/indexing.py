@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from qms.core import permissions as P
 from qms.documents.access import PUBLIC_STATES, can_view_version
 from qms.documents.models import STATES, Document, DocumentVersion
+from qms.search.folded_sql import any_contains
 from qms.search.kinds import PUBLIC, Entry, Kind, register_kind
 
 KIND = "document"
@@ -112,17 +113,9 @@ def visible_ids(session, user, ids) -> set[int]:
 def fallback(session, user, text, limit, include_archived=False) -> list[Entry]:
     """Plain database search (no stemming, no ranking) while the index is unusable."""
     query = sa.select(DocumentVersion).join(DocumentVersion.document)
-    body = sa.cast(DocumentVersion.sections, sa.Text)
+    columns = (DocumentVersion.title, Document.code, DocumentVersion.sections, DocumentVersion.source_text)
     for word in text.split()[:8]:
-        like = f"%{word}%"
-        query = query.where(
-            sa.or_(
-                DocumentVersion.title.ilike(like),
-                Document.code.ilike(like),
-                body.ilike(like),
-                DocumentVersion.source_text.ilike(like),
-            )
-        )
+        query = query.where(any_contains(columns, word))
     if not user.can(P.DOCUMENT_READ_DRAFTS):
         query = query.where(DocumentVersion.state.in_(PUBLIC_STATES))
     if not include_archived:

@@ -29,4 +29,6 @@ def _pnc_entry(pnc) -> Entry:
 
 
 register_simple_kind("nonconformity", "PNC", "Productos no conformes", Nonconformity, _pnc_entry, can_view,
-                     PNC_STATES, title_column=Nonconformity.product, type_labels=OUTPUT_KINDS)
+                     PNC_STATES, title_column=Nonconformity.product, type_labels=OUTPUT_KINDS,
+                     text_columns=(Nonconformity.description, Nonconformity.disposition,
+                                   Nonconformity.reverification_notes))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import object_session, selectinload
 from qms.core import permissions as P
 from qms.records.access import can_view_record, visible_filter
 from qms.records.models import RECORD_STATES, Record, RecordType
+from qms.search.folded_sql import any_contains
 from qms.search.kinds import Entry, Kind, register_kind
 
 KIND = "record"
@@ -84,8 +85,7 @@ def fallback(session, user, text, limit, include_archived=False) -> list[Entry]:
     """Plain database search while the index is unusable (already permission-filtered)."""
     query = sa.select(Record).join(Record.type).where(visible_filter(user))
     for word in text.split()[:8]:
-        like = f"%{word}%"
-        query = query.where(sa.or_(Record.title.ilike(like), Record.code.ilike(like), Record.description.ilike(like)))
+        query = query.where(any_contains((Record.title, Record.code, Record.description), word))
     if not include_archived:
         query = query.where(Record.state == "active")
     rows = session.scalars(query.order_by(Record.record_date.desc()).limit(limit)).unique()

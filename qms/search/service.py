@@ -30,7 +30,7 @@ SUGGEST_BELOW = 3
 
 DEGRADED_NOTICE = (
     "La búsqueda avanzada no está disponible en este momento; se muestran resultados "
-    "simples (sin acentos ni plurales). El índice se está reconstruyendo o debe "
+    "simples (sin plurales ni variantes de las palabras). El índice se está reconstruyendo o debe "
     "reconstruirse con «qms search rebuild»."
 )
 
