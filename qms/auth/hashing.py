@@ -112,7 +112,7 @@ def scheme(stored_hash: str) -> str:
     """The method and parameters of a hash, without salt or digest ("argon2id:19456:2:1", "scrypt:32768:8:1")."""
     if stored_hash.startswith(ARGON2_PREFIX):
         params = argon2.extract_parameters(stored_hash)
-        return f"{params.type.name.lower()}:{params.memory_cost}:{params.time_cost}:{params.parallelism}"
+        return f"argon2{params.type.name.lower()}:{params.memory_cost}:{params.time_cost}:{params.parallelism}"
     return stored_hash.split("$", 1)[0]
 
 
