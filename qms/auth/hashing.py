@@ -9,7 +9,7 @@ verify; ``needs_rehash`` tells the caller to replace them at the next right pass
 The tests name a cheap werkzeug method for speed.
 
 Signing in with an unknown (or disabled) user name must cost what a wrong password
-costs: otherwise the answer time tells which names exist (about 10 ms against 40 ms).
+costs: otherwise the answer time tells which names exist (about 10 ms against 60 ms).
 ``verify`` hashes against a dummy hash of the configured method and parameters then.
 The hashers are called through their modules (``werkzeug.security``,
 ``argon2.PasswordHasher``), not copied names, so a test can count the calls.
