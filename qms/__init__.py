@@ -96,7 +96,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         if is_sqlite(db.engine):
             configure_sqlite(db.engine)
 
+    from qms.auth import hashing
     from qms.home import setup
+
+    # A misspelt method fails here, not at the first login; and the first unknown
+    # name then costs one hashing like every later one.
+    hashing.prepare(app.config["PASSWORD_HASH_METHOD"])
 
     setup.init_app(app)
     for module in BLUEPRINTS:

@@ -103,6 +103,9 @@ def build_config(overrides: dict | None = None) -> dict:
         "LOGIN_ADDRESS_MAX_FAILURES": _env_int("QMS_LOGIN_ADDRESS_MAX_FAILURES", 30),
         "LOGIN_ADDRESS_WINDOW_MINUTES": _env_int("QMS_LOGIN_ADDRESS_WINDOW_MINUTES", 60),
         "LOGIN_ADDRESS_MAX_DELAY_SECONDS": _env_int("QMS_LOGIN_ADDRESS_MAX_DELAY_SECONDS", 300),
+        # New password hashes: argon2id at OWASP's parameters (qms.auth.hashing); older
+        # schemes still verify and are replaced at the next login. Tests name a cheap one.
+        "PASSWORD_HASH_METHOD": os.environ.get("QMS_PASSWORD_HASH_METHOD", "argon2id"),
         #: How many reverse proxies of the institution stand in front of the app. 0 (the
         #: default) trusts no X-Forwarded-* header: any client can send one.
         "TRUSTED_PROXIES": _env_int("QMS_TRUSTED_PROXIES", 0),

@@ -85,7 +85,7 @@ def make_app(database_url: str, tmp_path, **overrides):
         "STORAGE_PATH": str(tmp_path / "storage"),
         "INDEX_PATH": str(tmp_path / "index"),
         "WTF_CSRF_ENABLED": False,
-        # Fast hashing keeps the suite quick; production uses scrypt.
+        # Fast hashing keeps the suite quick; production uses argon2id (qms.auth.hashing).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": "localhost",
     }

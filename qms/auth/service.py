@@ -65,7 +65,14 @@ def authenticate(username: str, password: str, remote_addr: str = "") -> User:
         raise ServiceError(BAD_LOGIN)
     throttle.record_success(username, remote_addr)
     user.last_login_at = now_utc()
-    trail.record(user, "user.login", "user", user.id, user.username, {"ip": remote_addr})
+    details = {"ip": remote_addr}
+    if hashing.needs_rehash(user.password_hash):
+        # The only moment the password is known: an older scheme (scrypt before
+        # argon2id) or older parameters are replaced by the configured ones.
+        previous = hashing.scheme(user.password_hash)
+        user.set_password(password)
+        details["password_scheme"] = [previous, hashing.scheme(user.password_hash)]
+    trail.record(user, "user.login", "user", user.id, user.username, details)
     return user
 
 

@@ -61,6 +61,7 @@ FIELD_NAMES = {
     "is_confidential": "Confidencial", "is_active": "Activo", "transition": "Paso", "cycle": "Ciclo",
     "month": "Mes", "number": "Número", "label": "Nombre", "ip": "Dirección", "status": "Estado",
     "change_description": "Descripción del cambio", "record": "Registro", "action": "Acción",
+    "password_scheme": "Hash de la contraseña",
 }
 #: Keys whose value is a list of things (two processes are not a change from one to the other).
 LIST_KEYS = frozenset({"processes", "regions", "roles", "allowed_roles", "documents", "clauses", "auditees",
