@@ -1,5 +1,6 @@
 """An audit from opening to closure, with its nonconformity analysed, implemented and verified."""
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +32,12 @@ def test_audit_journey(app, users, process, page_for, live_server):
     assert "En ejecución" in auditor.inner_text("main")
     auditor.fill("#question", "¿Se usan solo copias vigentes de los documentos?")
     auditor.click("form[action$='/lista'] button[type=submit]")
+    # Issuing the report with the question unanswered is refused, and what was typed stays.
+    auditor.fill("#conclusions", "Borrador de conclusiones del equipo.")
+    auditor.click("form.transition-report button")
+    assert "sin responder" in auditor.inner_text(".alert")
+    assert auditor.input_value("#conclusions") == "Borrador de conclusiones del equipo."
+    auditor.goto(f"{live_server}/auditorias/{code}")
     auditor.locator("#item-1 input[name=evidence]").fill("Copia v01 en el mesón de partes")
     auditor.locator("#item-1 select[name=result]").select_option("nonconforming")
     auditor.locator("#item-1 button").click()
@@ -59,15 +66,20 @@ def test_audit_journey(app, users, process, page_for, live_server):
     owner.fill("#answer_1", "Nadie retiró la versión anterior.")
     owner.fill("#why_2", "¿Por qué nadie la retiró?")
     owner.fill("#answer_2", "No se avisó de la nueva versión.")
+    owner.fill("#cause_method", "No hay un paso de retiro de copias.")  # the Ishikawa too: both are kept
     owner.fill("#root_cause", "Falta de aviso de nuevas versiones.")
     owner.click("main button[type=submit]")
     assert "Análisis de causa guardado." in owner.inner_text(".alert")
+    owner.goto(f"{live_server}/acciones/{action_code}/analisis")
+    assert owner.input_value("#answer_2") == "No se avisó de la nueva versión."
+    assert owner.input_value("#cause_method") == "No hay un paso de retiro de copias."
+    owner.goto(f"{live_server}/acciones/{action_code}")
     owner.fill("#task_description", "Retirar copias impresas y avisar las nuevas versiones")
     owner.fill("#task_due", today.isoformat())
     owner.click("#new-task button")
     # the owner cannot verify their own action
     owner.select_option("#verifier_id", label="Segunda Auditora")
-    owner.fill("#planned_date", today.isoformat())
+    owner.fill("#planned_date", (today + timedelta(days=20)).isoformat())  # verified early below
     owner.click("#plan-verification button")
     assert "Verificación de eficacia planificada." in owner.inner_text(".alert")
     owner.click("form.transition-start_implementation button")
@@ -85,6 +97,11 @@ def test_audit_journey(app, users, process, page_for, live_server):
     checker = page_for("auditora2", PASSWORD)
     checker.goto(f"{live_server}/acciones/{action_code}")
     checker.fill("#evidence_verify_effective", "Revisadas las oficinas: solo copias vigentes.")
+    # Twenty days before the planned date: without a reason the form does not go.
+    checker.click("form.transition-verify_effective button")
+    assert "Cerrada" not in checker.inner_text("main h1 + *, main")
+    assert checker.locator("#early_reason_verify_effective").evaluate("e => e.validity.valueMissing")
+    checker.fill("#early_reason_verify_effective", "La auditoría de seguimiento se adelantó.")
     checker.click("form.transition-verify_effective button")
     assert "Cerrada" in checker.inner_text("main")
 
