@@ -1,4 +1,5 @@
-"""Database helpers: a UTC datetime type, SQLite pragmas and write-lock behaviour, and
+"""Database helpers: a UTC datetime type, SQLite pragmas and when a transaction takes the
+write lock (reads deferred, writes ``BEGIN IMMEDIATE``), and
 which failed writes mean "someone else got there first"."""
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from datetime import timezone
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import immutabledict
 
 
 class UTCDateTime(TypeDecorator):
@@ -40,12 +43,30 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def configure_sqlite(engine: Engine) -> None:
-    """Set WAL, foreign keys and full sync, and take the write lock at BEGIN.
+#: Execution option of a session's connections: its transactions begin deferred (reads).
+READS_OPTION = "qms_sqlite_reads"
+#: Key in a connection's ``info``: the open transaction began deferred and has not written.
+_DEFERRED = "qms_sqlite_deferred"
+#: Statements that never write; anything else (INSERT, UPDATE, SAVEPOINT...) needs the lock.
+_READ_ONLY = re.compile(r"\s*(SELECT|PRAGMA|EXPLAIN)\b", re.IGNORECASE)
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
-    pysqlite's own transaction handling is switched off so that every transaction
-    starts with ``BEGIN IMMEDIATE``: concurrent writers then wait (busy timeout)
-    instead of failing later with "database is locked" when upgrading a read lock.
+
+def configure_sqlite(engine: Engine) -> None:
+    """Set WAL, foreign keys and full sync, and choose how each transaction begins.
+
+    pysqlite's own transaction handling is switched off so that the app says how each
+    transaction begins. A transaction that may write begins with ``BEGIN IMMEDIATE``: it
+    takes the write lock up front, so concurrent writers wait (busy timeout) instead of
+    failing with "database is locked", which is what a deferred transaction gets when it
+    upgrades its read snapshot after another writer committed (WAL's ``SQLITE_BUSY_SNAPSHOT``
+    ignores the busy timeout). That is the default for every connection.
+
+    A session marked by ``read_by_default`` (the request's session of a GET) begins with a
+    plain ``BEGIN`` instead: readers then run side by side and beside a writer. Should such
+    a transaction come to write after all (a download leaves a trail entry), it is upgraded
+    before its first write intent (``begin_write``): the read transaction, which has
+    written nothing, ends, and ``BEGIN IMMEDIATE`` waits for the lock like any writer.
     """
 
     @event.listens_for(engine, "connect")
@@ -62,7 +83,96 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = bool(connection.get_execution_options().get(READS_OPTION))
+        connection.info.pop(_DEFERRED, None)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+        connection.info[_DEFERRED] = deferred
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection):
+        connection.info.pop(_DEFERRED, None)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(connection, _cursor, statement, _parameters, _context, _executemany):
+        # The last safety net: a write that no ``begin_write`` announced still waits for
+        # the lock instead of failing. ``begin_write`` before the reads a write decides
+        # on is what keeps those reads current.
+        if connection.info.get(_DEFERRED) and _may_write(statement):
+            _upgrade(connection)
+
+
+def _may_write(statement: str) -> bool:
+    if not _READ_ONLY.match(statement):
+        return True
+    # A SELECT cannot write; WITH ... INSERT can.
+    return statement.lstrip()[:4].upper() == "WITH" and bool(_WRITES.search(statement))
+
+
+def _upgrade(connection: sa.Connection) -> None:
+    """End a deferred transaction that has read only, and begin it again with the write lock."""
+    connection.info[_DEFERRED] = False
+    raw = connection.connection.dbapi_connection
+    raw.execute("COMMIT")
+    raw.execute("BEGIN IMMEDIATE")
+
+
+def read_by_default(session: Session) -> None:
+    """Let ``session``'s transactions begin deferred on SQLite (a request that only reads).
+
+    Its writes still take the write lock first (``begin_write``); other sessions, such
+    as the one of ``qms.core.durable`` or the tick, keep ``BEGIN IMMEDIATE``.
+    Nothing changes on PostgreSQL.
+    """
+    if is_sqlite(session.get_bind()):
+        session.execution_options = immutabledict({**session.execution_options, READS_OPTION: True})
+
+
+def write_by_default(session: Session) -> None:
+    """Undo ``read_by_default``: the session's next transactions begin ``IMMEDIATE`` again."""
+    if READS_OPTION in session.execution_options:
+        session.execution_options = immutabledict(
+            {key: value for key, value in session.execution_options.items() if key != READS_OPTION})
+
+
+def begin_write(session: Session) -> None:
+    """Make sure ``session``'s transaction holds SQLite's write lock before it decides on a write.
+
+    Called before reading what a write will depend on: every ``SELECT ... FOR UPDATE``
+    (``qms.core.locking``, the trail's head) calls it, and so may a service. In a deferred
+    transaction that has not written yet, the read transaction ends and ``BEGIN
+    IMMEDIATE`` starts (waiting for other writers); objects already loaded are expired so
+    that they are read again under the lock, unless the session holds unflushed changes.
+    A transaction that already holds the lock, and PostgreSQL, are left as they are.
+    """
+    if not is_sqlite(session.get_bind()):
+        return
+    if not session.in_transaction():
+        # The next transaction begins IMMEDIATE unless the session reads by default: then
+        # begin it now and upgrade it below.
+        if READS_OPTION not in session.execution_options:
+            return
+    connection = session.connection()
+    if connection.info.get(_DEFERRED):
+        _upgrade(connection)
+        if not (session.new or session.dirty or session.deleted):
+            session.expire_all()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _lock_before_deciding(state) -> None:
+    """``SELECT ... FOR UPDATE`` reads what a write decides on: take the write lock first.
+
+    SQLite renders no ``FOR UPDATE``; without this, a deferred transaction would read
+    the row from its old snapshot and decide on it.
+    """
+    if state.is_select and getattr(state.statement, "_for_update_arg", None) is not None:
+        begin_write(state.session)
+
+
+def holds_write_lock(connection: sa.Connection) -> bool:
+    """True when ``connection``'s SQLite transaction began or became IMMEDIATE (for tests)."""
+    return connection.in_transaction() and not connection.info.get(_DEFERRED, False)
 
 
 def refresh_statistics(engine: Engine) -> None:

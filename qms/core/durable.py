@@ -4,7 +4,7 @@ A refused operation is rolled back by its view (``ServiceError`` → rollback), 
 facts about the refusal must stay: a wrong signature password counts towards the
 account's throttle and leaves a trail entry; a forbidden request or a rejected form is
 a security event. Such a write cannot go to a second transaction opened at the moment
-of the refusal: on SQLite the caller's transaction already holds the write lock
+of the refusal: on SQLite the caller's transaction may already hold the write lock
 (``BEGIN IMMEDIATE``, see ``qms.db``), on PostgreSQL it may hold the trail's head row,
 and the second connection would wait for the first, which waits for the request.
 

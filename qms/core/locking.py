@@ -18,9 +18,10 @@ again, and the check runs on what the lock returned:
 inserts elsewhere that merely reference it by foreign key (a record citing a document),
 which take ``KEY SHARE``.
 
-SQLite renders no ``FOR UPDATE``: every transaction there begins with
-``BEGIN IMMEDIATE`` (``qms.db``), so it already holds the database's write lock and
-the re-read alone is enough.
+SQLite renders no ``FOR UPDATE``: a transaction that may write begins with ``BEGIN
+IMMEDIATE``, and a GET's deferred read transaction is upgraded to it by every ``FOR
+UPDATE`` query (``qms.db.begin_write``), so the lock is held before the row is read
+again and the re-read alone is enough.
 
 Order: a service locks the object its module treats as the whole (a document before its
 versions) before anything else, and before its first trail entry (the trail's head row

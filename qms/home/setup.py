@@ -14,6 +14,7 @@ from qms import timeutil
 from qms.auth import security_events
 from qms.core.forms import Typed
 from qms.core.submissions import once_token
+from qms.db import read_by_default, write_by_default
 from qms.extensions import db, login_manager
 from qms.web import BoundedIntConverter, conflict_for
 
@@ -31,6 +32,8 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     # The tick first: it needs the request's session not to hold a transaction yet.
     app.before_request(lazy_tick)
+    app.before_request(read_unless_writing)
+    app.teardown_request(_forget_reading)
     app.before_request(enforce_idle_timeout)
     app.after_request(security_headers)
     app.teardown_appcontext(_remove_session)
@@ -63,6 +66,26 @@ def trust_proxies(app: Flask) -> None:
 
 def _remove_session(_exc=None):
     db.session.remove()
+
+
+#: Methods that only read; their transactions begin deferred on SQLite (``qms.db``).
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def read_unless_writing():
+    """Let a GET read without SQLite's write lock, so workers serve pages side by side.
+
+    The few GETs that write (a download leaves a trail entry) take the lock before their
+    first write intent (``qms.db.begin_write``); POST and the rest begin
+    ``IMMEDIATE`` as before. Nothing changes on PostgreSQL.
+    """
+    if request.method in READING_METHODS:
+        read_by_default(db.session())
+
+
+def _forget_reading(_exc=None):
+    # Tests keep one session across requests and their own writes.
+    write_by_default(db.session())
 
 
 def load_user(user_id: str):

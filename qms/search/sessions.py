@@ -12,7 +12,8 @@ from qms.extensions import db
 def release_caller_session() -> None:
     """End the caller's read-only transaction before working through other connections.
 
-    On SQLite every transaction holds the database write lock (``BEGIN IMMEDIATE``), so a
+    On SQLite a transaction that may write holds the database write lock (``BEGIN
+    IMMEDIATE``; a GET's read transaction takes it before it writes, ``qms.db``), so a
     second connection in the same thread would wait for ourselves. Pending changes are
     never committed on the caller's behalf.
     """

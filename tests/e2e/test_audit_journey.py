@@ -50,7 +50,7 @@ def test_audit_journey(app, users, process, page_for, live_server):
     message = auditor.inner_text(".alert")
     assert "se abrió la acción correctiva AC-" in message
     # Read the code from the page: a query here would open a transaction in the test's
-    # session, and on SQLite every transaction takes the write lock (BEGIN IMMEDIATE), so
+    # session, and on SQLite its transactions take the write lock (BEGIN IMMEDIATE), so
     # the server's next write would wait for it until the busy timeout.
     action_code = re.search(r"AC-\d{4}-\d{3}", message).group(0)
     auditor.fill("#conclusions", "El proceso es conforme salvo una no conformidad menor.")
