@@ -28,7 +28,7 @@ def _visible_actions(user):
         Action.id.in_(sa.select(Verification.action_id).where(Verification.verifier_id == user.id))))
 
 
-#: The Spanish names of this module's trail actions (``qms.trail.registry.action_name``).
+#: The Spanish names of this module's trail actions, transition steps included.
 NAME_ACTION = namer(TRAIL_ACTION_LABELS, WORKFLOW, TRANSITION_NAMES)
 
 register(ObjectKind(
@@ -37,8 +37,6 @@ register(ObjectKind(
     can_view=access.can_view, visible_query=_visible_actions,
     describe=lambda action: f"{action.code} · {action.title}",
     link=lambda action: url_for("actions.detail", action_code=action.code),
-    name_action=NAME_ACTION,
 ))
 
-# Also for the trail's action filter.
-register_actions(TRAIL_ACTION_LABELS)
+register_actions(TRAIL_ACTION_LABELS, name=NAME_ACTION)

@@ -44,7 +44,7 @@ def _sees_programmes(user) -> bool:
     return access.can_list(user) or user.can(P.DOCUMENT_APPROVE)
 
 
-#: The Spanish names of this module's trail actions (``qms.trail.registry.action_name``).
+#: The Spanish names of this module's trail actions, transition steps included.
 NAME_ACTION = namer(TRAIL_ACTION_LABELS, WORKFLOW, TRANSITION_NAMES)
 
 register(ObjectKind(
@@ -53,7 +53,6 @@ register(ObjectKind(
     can_view=access.can_view, visible_query=_visible_audits,
     describe=lambda audit: f"{audit.code} · {audit.title}",
     link=lambda audit: url_for("audits.detail", audit_code=audit.code),
-    name_action=NAME_ACTION,
 ))
 
 register(ObjectKind(
@@ -64,7 +63,6 @@ register(ObjectKind(
     describe=lambda finding: f"{finding.label} · {finding.kind_label}",
     link=lambda finding: url_for("audits.finding_detail", audit_code=finding.audit.code,
                                  finding_number=finding.number),
-    name_action=NAME_ACTION,
 ))
 
 register(ObjectKind(
@@ -72,8 +70,6 @@ register(ObjectKind(
     **open_to(_sees_programmes),
     describe=lambda programme: f"Programa {programme.year}",
     link=lambda programme: url_for("audits.programme", year=programme.year),
-    name_action=NAME_ACTION,
 ))
 
-# Also for the trail's action filter.
-register_actions(TRAIL_ACTION_LABELS)
+register_actions(TRAIL_ACTION_LABELS, name=NAME_ACTION)

@@ -1,8 +1,8 @@
 """Spanish names of a module's trail actions, and of its workflow steps.
 
 Each module keeps a ``TRAIL_ACTION_LABELS`` map in its own ``trail_labels.py`` and
-registers ``namer(labels, workflow)`` with its trail object kind, so the trail shows
-«Informe emitido» instead of ``audit.transition``.
+registers it, with ``namer(labels, workflow)``, through ``qms.trail.wording.register_actions``,
+so the trail shows «Informe emitido» instead of ``audit.transition``.
 """
 from __future__ import annotations
 

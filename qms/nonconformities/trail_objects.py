@@ -17,7 +17,7 @@ from qms.trail.registry import ObjectKind, loader, register
 from qms.trail.wording import register_actions
 
 
-#: The Spanish names of this module's trail actions (``qms.trail.registry.action_name``).
+#: The Spanish names of this module's trail actions, transition steps included.
 NAME_ACTION = namer(TRAIL_ACTION_LABELS, WORKFLOW, TRANSITION_NAMES)
 
 register(ObjectKind(
@@ -27,8 +27,6 @@ register(ObjectKind(
     visible_query=lambda user: queries.visible_query(user).with_only_columns(Nonconformity.id).order_by(None),
     describe=lambda pnc: f"{pnc.code} · {pnc.product}",
     link=lambda pnc: url_for("nonconformities.detail", pnc_code=pnc.code),
-    name_action=NAME_ACTION,
 ))
 
-# Also for the trail's action filter.
-register_actions(TRAIL_ACTION_LABELS)
+register_actions(TRAIL_ACTION_LABELS, name=NAME_ACTION)

@@ -23,7 +23,7 @@ from qms.trail.registry import ObjectKind, holders_of, loader, open_to, register
 from qms.trail.wording import register_actions
 
 
-#: The Spanish names of this module's trail actions (``qms.trail.registry.action_name``).
+#: The Spanish names of this module's trail actions, transition steps included.
 NAME_ACTION = namer(TRAIL_ACTION_LABELS)
 
 register(ObjectKind(
@@ -33,7 +33,6 @@ register(ObjectKind(
     visible_query=lambda user: sa.select(Record.id).where(visible_filter(user)),
     describe=lambda record: f"{record.code} · {record.title}",
     link=lambda record: url_for("records.detail", record_id=record.id),
-    name_action=NAME_ACTION,
 ))
 
 register(ObjectKind(
@@ -41,7 +40,6 @@ register(ObjectKind(
     **open_to(holders_of(P.RECORD_READ)),
     describe=lambda record_type: f"{record_type.code} · {record_type.name}",
     link=lambda _record_type: url_for("records.types"),
-    name_action=NAME_ACTION,
 ))
 
 register(ObjectKind(
@@ -49,8 +47,6 @@ register(ObjectKind(
     **open_to(holders_of(P.RECORD_MANAGE, P.RECORD_DISPOSE)),
     describe=lambda batch: batch.code,
     link=lambda batch: url_for("records.batch", disposition_id=batch.id),
-    name_action=NAME_ACTION,
 ))
 
-# Also for the trail's action filter.
-register_actions(TRAIL_ACTION_LABELS)
+register_actions(TRAIL_ACTION_LABELS, name=NAME_ACTION)

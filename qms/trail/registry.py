@@ -61,9 +61,6 @@ class ObjectKind:
     link: Callable[[Any], str | None]
     lookup: Callable[[str], Any] | None = None
     related: Callable[[Any], list[tuple[str, int]]] | None = None
-    #: ``name_action(action, details) -> str | None``: the Spanish name of an entry's action
-    #: (``audit.transition`` → «Informe emitido»), from the owning module's labels.
-    name_action: Callable[[str, dict], str | None] | None = None
 
     def visible_objects(self, user, ids: Iterable[str | int]) -> dict[str, Any]:
         """Return ``{trail id: object}`` for the objects of ``ids`` that ``user`` may see."""
@@ -81,18 +78,6 @@ _REGISTRY: dict[str, ObjectKind] = {}
 def register(kind: ObjectKind) -> None:
     """Register (or replace, on reload) the kind of ``kind.object_type``."""
     _REGISTRY[kind.object_type] = kind
-
-
-def action_name(object_type: str, action: str, details: dict | None = None) -> str:
-    """The readable name of an entry's action; the stored key when its module gives none."""
-    kind = _REGISTRY.get(object_type)
-    if kind is not None and kind.name_action is not None:
-        name = kind.name_action(action, details or {})
-        if name:
-            return name
-    from qms.trail.wording import action_label
-
-    return action_label(action)
 
 
 def get(object_type: str) -> ObjectKind | None:

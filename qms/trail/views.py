@@ -62,4 +62,4 @@ def _render(page: TrailPage, filters: dict | None = None, subject: str | None = 
     object_types = {object_type: kind.label for object_type, kind in registry.registered().items()}
     return render_template("trail/index.html", page=page, filters=filters or {}, subject=subject,
                            object_types=object_types, actions=wording.known_actions(),
-                           action_name=registry.action_name, detail_lines=wording.detail_lines)
+                           action_label=wording.action_label, detail_lines=wording.detail_lines)

@@ -11,22 +11,33 @@ from __future__ import annotations
 from typing import Callable
 
 DetailLines = Callable[[str, dict | None], list[str]]
+#: ``name(action, details) -> str | None``: a name that depends on the details (the step of a
+#: ``*.transition`` entry, ``qms.core.trail_labels.namer``); None falls back to the label.
+Namer = Callable[[str, dict], str | None]
 
 EMPTY = "—"
 
 _LABELS: dict[str, str] = {}
 _DETAILS: dict[str, DetailLines] = {}
+_NAMERS: dict[str, Namer] = {}
 
 
-def register_actions(labels: dict[str, str], detail_lines: DetailLines | None = None) -> None:
-    """Name ``labels``' actions; ``detail_lines(action, details)`` reads their details."""
+def register_actions(labels: dict[str, str], detail_lines: DetailLines | None = None,
+                     name: Namer | None = None) -> None:
+    """Name ``labels``' actions; ``detail_lines(action, details)`` reads their details and
+    ``name(action, details)`` names an entry from its details."""
     _LABELS.update(labels)
     if detail_lines is not None:
         _DETAILS.update({action: detail_lines for action in labels})
+    if name is not None:
+        _NAMERS.update({action: name for action in labels})
 
 
-def action_label(action: str) -> str:
-    return _LABELS.get(action, action)
+def action_label(action: str, details: dict | None = None) -> str:
+    """The Spanish name of an entry's action; its code when no module named it."""
+    namer = _NAMERS.get(action)
+    named = namer(action, details or {}) if namer is not None else None
+    return named or _LABELS.get(action, action)
 
 
 def known_actions() -> dict[str, str]:

@@ -44,15 +44,15 @@ def test_every_trail_action_of_the_module_has_a_spanish_name(app, module):
 
 
 def test_transitions_are_named_by_their_step(app):
-    from qms.trail import registry
+    from qms.trail import wording
 
-    assert registry.action_name("audit", "audit.transition", {"transition": "report"}) == \
+    assert wording.action_label("audit.transition", {"transition": "report"}) == \
         "Informe de auditoría emitido"
-    assert registry.action_name("action", "action.withdrawn", {}) == "Acción anulada"
-    assert registry.action_name("nonconformity", "nonconformity.transition", {"transition": "withdraw"}) == \
+    assert wording.action_label("action.withdrawn", {}) == "Acción anulada"
+    assert wording.action_label("nonconformity.transition", {"transition": "withdraw"}) == \
         "PNC anulado"
-    assert registry.action_name("record", "record.created", {}) == "Registro creado"
-    assert registry.action_name("unknown", "x.y", {}) == "x.y"
+    assert wording.action_label("record.created", {}) == "Registro creado"
+    assert wording.action_label("x.y", {}) == "x.y"
 
 
 @freeze_time(NOON)
