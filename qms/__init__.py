@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "qms.audits.views",
     "qms.actions.views",
     "qms.nonconformities.views",
+    "qms.notifications.views",
 )
 
 #: Modules that declare models, imported so that metadata and migrations see them.
@@ -41,6 +42,8 @@ MODEL_MODULES = (
     "qms.audits.models",
     "qms.actions.models",
     "qms.nonconformities.models",
+    "qms.core.jobs",
+    "qms.notifications.models",
 )
 
 
@@ -66,6 +69,9 @@ REGISTRATIONS = (
     "qms.auth.trail_objects",
     "qms.docgen.trail_objects",
     "qms.nonconformities.queries",
+    # What each module tells people, and the due dates it reminds them of.
+    "qms.documents.notices",
+    "qms.actions.notices",
 )
 
 

@@ -72,6 +72,78 @@ def tick_command():
     refresh_statistics(db.engine)
 
 
+def periodic_jobs():
+    """Every periodic job, in the order one round runs them: what makes notices first,
+    the outbox that sends them last."""
+    from qms.core.jobs import Job
+    from qms.documents import service as documents
+    from qms.notifications import digest, outbox, reminders
+    from qms.search.queue import sync
+    from qms.trail import checkpoints
+
+    def tick():
+        count = documents.tick()
+        db.session.commit()
+        return f"{count} versiones entraron en vigencia"
+
+    def search_sync():
+        report = sync(wait=5.0)
+        return f"índice {report.skipped}" if report.skipped else f"{report.applied} aplicados, {report.failed} con error"
+
+    def checkpoint():
+        return str(checkpoints.write_lazily())
+
+    return [
+        Job("tick", "Vigencia de versiones aprobadas", tick),
+        Job("reminders", "Recordatorios de plazos y escalamientos", lambda: f"{reminders.run()} avisos"),
+        Job("digests", "Resúmenes diarios", lambda: f"{digest.send_digests()} resúmenes"),
+        Job("outbox", "Envío de correos", lambda: str(outbox.send_due())),
+        Job("search", "Índice de búsqueda", search_sync),
+        Job("checkpoint", "Punto de control de la bitácora", checkpoint),
+    ]
+
+
+@main.group("jobs")
+def jobs_group():
+    """Periodic jobs (cron / systemd timer: `qms jobs run`)."""
+
+
+@jobs_group.command("run")
+@click.option("--only", multiple=True, help="Solo estos trabajos (repetible).")
+@with_appcontext
+def jobs_run(only):
+    """Run every periodic job once; a job another runner holds is skipped."""
+    from qms.core.jobs import run_all
+
+    jobs = [job for job in periodic_jobs() if not only or job.name in only]
+    for name, summary in run_all(jobs).items():
+        click.echo(f"{name}: {summary}")
+
+
+@main.command("worker")
+@click.option("--interval", type=int, default=None, help="Segundos entre rondas (QMS_WORKER_INTERVAL_SECONDS).")
+@click.option("--rounds", type=int, default=0, help="Detenerse tras N rondas (0: nunca).")
+@with_appcontext
+def worker_command(interval, rounds):
+    """Run the periodic jobs in a loop, for production."""
+    import time
+
+    from flask import current_app
+
+    from qms.core.jobs import run_all
+
+    interval = interval or int(current_app.config["WORKER_INTERVAL_SECONDS"])
+    done = 0
+    while True:
+        for name, summary in run_all(periodic_jobs()).items():
+            click.echo(f"{name}: {summary}")
+        db.session.remove()
+        done += 1
+        if rounds and done >= rounds:
+            return
+        time.sleep(interval)
+
+
 @main.group("users")
 def users_group():
     """Users."""

@@ -117,6 +117,30 @@ def build_config(overrides: dict | None = None) -> dict:
         "TICK_INTERVAL_SECONDS": _env_int("QMS_TICK_INTERVAL_SECONDS", 60),
         #: Page size of generated Word files: "a4", "letter" or "" (the template's own).
         "DOCGEN_PAPER": os.environ.get("QMS_DOCGEN_PAPER", ""),
+        # Email of notifications (qms.notifications): off while QMS_SMTP_HOST is empty.
+        "SMTP_HOST": os.environ.get("QMS_SMTP_HOST", ""),
+        "SMTP_PORT": _env_int("QMS_SMTP_PORT", 25),
+        "SMTP_USER": os.environ.get("QMS_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("QMS_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _env_bool("QMS_SMTP_STARTTLS", False),
+        "SMTP_SSL": _env_bool("QMS_SMTP_SSL", False),
+        "SMTP_FROM": os.environ.get("QMS_SMTP_FROM", ""),
+        "SMTP_TIMEOUT_SECONDS": _env_int("QMS_SMTP_TIMEOUT_SECONDS", 10),
+        # Attempts per message, and the first wait (doubled after each failure).
+        "SMTP_MAX_ATTEMPTS": _env_int("QMS_SMTP_MAX_ATTEMPTS", 6),
+        "SMTP_RETRY_SECONDS": _env_int("QMS_SMTP_RETRY_SECONDS", 60),
+        # A message claimed this long ago by a runner that never finished is taken up again.
+        "SMTP_CLAIM_TIMEOUT_SECONDS": _env_int("QMS_SMTP_CLAIM_TIMEOUT_SECONDS", 600),
+        "NOTIFY_JOURNAL_PATH": os.environ.get("QMS_NOTIFY_JOURNAL_PATH") or str(instance / "outbox_sent"),
+        # Local hour from which the daily digest is written.
+        "NOTIFY_DIGEST_HOUR": _env_int("QMS_NOTIFY_DIGEST_HOUR", 7),
+        # Days overdue before the process owner is told, and before the committee is (0: never).
+        "NOTIFY_ESCALATION_DAYS": _env_int("QMS_NOTIFY_ESCALATION_DAYS", 5),
+        "NOTIFY_COMMITTEE_DAYS": _env_int("QMS_NOTIFY_COMMITTEE_DAYS", 10),
+        # Working days staff have to acknowledge a new effective version.
+        "ACK_DUE_WORKING_DAYS": _env_int("QMS_ACK_DUE_WORKING_DAYS", 10),
+        # Seconds between two rounds of `qms worker`.
+        "WORKER_INTERVAL_SECONDS": _env_int("QMS_WORKER_INTERVAL_SECONDS", 60),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # A CSRF token lives a whole working day: long drafting must not lose its work.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,

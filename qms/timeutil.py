@@ -101,3 +101,15 @@ def add_months(start: date, months: int) -> date:
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def add_working_days(start: date, days: int) -> date:
+    """Return the date ``days`` working days (Monday to Friday) after ``start``."""
+    from datetime import timedelta
+
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from qms import search
-from qms.actions import access
+from qms.actions import access, notices
 from qms.actions.models import (
     ACTION_KINDS,
     ACTION_SOURCES,
@@ -96,6 +96,7 @@ def _create(actor, *, kind, source_kind, source_id=None, source_ref="", title, p
     _touch(actor, action, "action.created", {
         "kind": kind, "source": source_kind, "source_ref": action.source_ref, "owner": action.owner_id,
         "title": title})
+    notices.assigned(actor, action)
     return action
 
 
@@ -165,6 +166,9 @@ def update_details(actor, action: Action, *, title, kind, problem, correction, o
     changes = trail.changes(before, _snapshot(action))
     if changes:
         _touch(actor, action, "action.edited", changes)
+    if "owner" in changes:
+        db.session.expire(action, ["owner"])
+        notices.assigned(actor, action)
     return action
 
 
@@ -256,6 +260,7 @@ def add_task(actor, action: Action, *, description: str, responsible, due_date: 
     db.session.expire(action, ["tasks"])
     _touch(actor, action, "action.task_added", {"task": position, "description": description,
                                                 "responsible": responsible.id, "due_date": due_date})
+    notices.task_assigned(actor, action, task)
     return task
 
 
@@ -355,6 +360,9 @@ def plan_verification(actor, action: Action, *, planned_date: date | None, verif
     db.session.flush()
     db.session.expire(action, ["verifications"])
     _touch(actor, action, "action.verification_planned", details)
+    if "verifier" in details:
+        db.session.expire(verification, ["verifier"])
+        notices.verification_assigned(actor, action, verification)
     return verification
 
 

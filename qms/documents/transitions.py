@@ -11,7 +11,7 @@ from qms.core import permissions as P
 from qms.core import signing
 from qms.core.workflow import Transition
 from qms.core.locking import for_update
-from qms.documents import control, workflow
+from qms.documents import control, notices, workflow
 from qms.documents.common import SEARCH_KIND, lock_document, lock_document_version, require, version_label
 from qms.documents.content import content_sha256
 from qms.documents.models import Document, DocumentVersion, Signature
@@ -120,8 +120,20 @@ def apply_transition(actor, version: DocumentVersion, name: str, *, password: st
         version.state = transition.target
         db.session.flush()
         trail.record(actor, f"version.{name}", "document_version", version.id, version_label(version), details)
+        _notify(actor, version, name, comment)
     search.queue_index(SEARCH_KIND, version.id)
     return version
+
+
+def _notify(actor, version: DocumentVersion, name: str, comment: str) -> None:
+    """Tell who must act next (in this transaction: no notice for a transition rolled back)."""
+    authors = _signers(version, "authored")
+    if name == "submit":
+        notices.review_requested(actor, version, authors)
+    elif name == "pass_review":
+        notices.approval_requested(actor, version, authors | _signers(version, "reviewed"))
+    elif name in ("return_review", "return_approval"):
+        notices.returned(actor, version, authors, comment)
 
 
 def _signature_details(signature: Signature) -> dict:
@@ -168,6 +180,7 @@ def make_effective(version: DocumentVersion, actor=None) -> None:
     db.session.flush()
     trail.record(actor, "version.make_effective", "document_version", version.id, version_label(version),
                  {"state": ["approved", "effective"], "review_due": version.review_due})
+    notices.became_effective(version)
     search.queue_index(SEARCH_KIND, version.id)
 
 

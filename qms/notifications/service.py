@@ -1,0 +1,177 @@
+"""Write notifications and their emails in the caller's transaction; read and mark them.
+
+``notify`` is called by the domain modules' services inside the transaction of the
+event: the notification and its outbox row commit with the event or not at all. The
+email goes out after commit, from the outbox (``outbox.send_due``).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context
+
+from qms.errors import ServiceError
+from qms.extensions import db
+from qms.notifications import mailer
+from qms.notifications.models import (CHANNELS, EMAIL_DIGEST, EMAIL_NONE, EMAIL_QUEUED, Notification,
+                                      NotificationPreference, OutboxMessage)
+from qms.notifications.registry import kind_label, kinds
+from qms.timeutil import now_utc
+from qms.trail import registry as objects
+
+#: At most one email per person and object in this window; the rest wait for the digest.
+FLOOD_WINDOW = timedelta(hours=1)
+
+
+def object_link(object_type: str, object_id) -> str:
+    """The path of the object's page, from the objects registry its module filled."""
+    kind = objects.get(object_type)
+    if kind is None or object_id is None:
+        return ""
+    found = kind.load([int(object_id)]).get(int(object_id))
+    if found is None:
+        return ""
+    if has_request_context():
+        return kind.link(found) or ""
+    # A job has no request: build the path as a request to the site's root would.
+    with current_app.test_request_context("/", base_url=mailer.base_url()):
+        return kind.link(found) or ""
+
+
+def _active(recipients, actor) -> list:
+    seen, people = set(), []
+    for user in recipients:
+        if user is None or not user.is_enabled or user.id in seen:
+            continue
+        if actor is not None and user.id == actor.id:
+            continue  # who acted knows already
+        seen.add(user.id)
+        people.append(user)
+    return people
+
+
+def notify(kind: str, object_type: str, object_id: int | None, recipients, text: str, *,
+           actor=None, dedupe_key: str | None = None) -> list[Notification]:
+    """Tell each of ``recipients`` (users) about ``object``: in the app, and by email as
+    each of them chose. A ``dedupe_key`` (reminders) writes at most one per person."""
+    link = object_link(object_type, object_id)
+    written = []
+    for user in _active(recipients, actor):
+        if dedupe_key and _already(user.id, dedupe_key):
+            continue
+        note = Notification(user_id=user.id, kind=kind, object_type=object_type, object_id=object_id,
+                            text=text[:500], link=link, dedupe_key=dedupe_key, created_at=now_utc())
+        db.session.add(note)
+        _route_email(user, note)
+        written.append(note)
+    db.session.flush()
+    return written
+
+
+def _already(user_id: int, dedupe_key: str) -> bool:
+    return db.session.scalar(sa.select(Notification.id).where(
+        Notification.user_id == user_id, Notification.dedupe_key == dedupe_key)) is not None
+
+
+def channel_for(user_id: int, kind: str) -> str:
+    chosen = db.session.scalar(sa.select(NotificationPreference.channel).where(
+        NotificationPreference.user_id == user_id, NotificationPreference.kind == kind))
+    return chosen or "immediate"
+
+
+def _route_email(user, note: Notification) -> None:
+    """Queue the email now, hold it for the digest, or keep it in the app only."""
+    if not mailer.smtp_enabled() or not (user.email or "").strip():
+        note.email_state = EMAIL_NONE
+        return
+    channel = channel_for(user.id, note.kind)
+    if channel == "app":
+        note.email_state = EMAIL_NONE
+    elif channel == "digest" or _flooded(user.id, note.object_type, note.object_id, note.created_at):
+        note.email_state = EMAIL_DIGEST
+    else:
+        note.email_state = EMAIL_QUEUED
+        note.outbox_id = _queue_single(user, note).id
+
+
+def _flooded(user_id: int, object_type: str, object_id, at: datetime) -> bool:
+    """Whether ``user_id`` got (or will get) an email about this object in the last hour."""
+    if object_id is None:
+        return False
+    db.session.flush()
+    return db.session.scalar(sa.select(OutboxMessage.id).where(
+        OutboxMessage.user_id == user_id, OutboxMessage.object_type == object_type,
+        OutboxMessage.object_id == object_id, OutboxMessage.created_at > at - FLOOD_WINDOW).limit(1)) is not None
+
+
+def _queue_single(user, note: Notification) -> OutboxMessage:
+    text, html = mailer.compose(user.full_name, [(note.text, note.link)])
+    message = OutboxMessage(
+        message_id=mailer.new_message_id(), user_id=user.id, to_address=user.email.strip(),
+        subject=f"[QMS] {note.text}"[:300], text_body=text, html_body=html,
+        object_type=note.object_type, object_id=note.object_id, created_at=note.created_at,
+        next_attempt_at=note.created_at)
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+# Reading and marking, for the notification centre.
+
+def unread_count(user) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def listing(user) -> sa.Select:
+    """The person's notifications, unread first, newest first."""
+    return (sa.select(Notification).where(Notification.user_id == user.id)
+            .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc()))
+
+
+def mark_read(actor, notification_id: int) -> Notification:
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != actor.id:
+        raise ServiceError("Ese aviso no existe.")
+    if note.read_at is None:
+        note.read_at = now_utc()
+        db.session.flush()
+    return note
+
+
+def mark_all_read(actor) -> int:
+    count = db.session.execute(
+        sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=now_utc()).execution_options(synchronize_session=False)).rowcount
+    db.session.flush()
+    return count
+
+
+def preferences(user) -> list[dict]:
+    """Each registered kind with the channel ``user`` chose (default: immediately)."""
+    chosen = dict(db.session.execute(sa.select(NotificationPreference.kind, NotificationPreference.channel)
+                                     .where(NotificationPreference.user_id == user.id)).all())
+    return [{"code": code, "label": kind.label, "group": kind.group, "channel": chosen.get(code, "immediate")}
+            for code, kind in kinds().items()]
+
+
+def set_preferences(actor, choices: dict[str, str]) -> int:
+    """Save ``{kind: channel}`` for ``actor``; unknown kinds are ignored, unknown channels refused."""
+    known = kinds()
+    changed = 0
+    for code, channel in choices.items():
+        if code not in known:
+            continue
+        if channel not in CHANNELS:
+            raise ServiceError(f"Elija cómo recibir «{kind_label(code)}».", field=f"kind-{code}")
+        row = db.session.scalar(sa.select(NotificationPreference).where(
+            NotificationPreference.user_id == actor.id, NotificationPreference.kind == code))
+        if row is None:
+            db.session.add(NotificationPreference(user_id=actor.id, kind=code, channel=channel))
+            changed += 1
+        elif row.channel != channel:
+            row.channel = channel
+            changed += 1
+    db.session.flush()
+    return changed
