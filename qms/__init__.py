@@ -72,6 +72,9 @@ REGISTRATIONS = (
     # What each module tells people, and the due dates it reminds them of.
     "qms.documents.notices",
     "qms.actions.notices",
+    "qms.nonconformities.notices",
+    "qms.audits.notices",
+    "qms.records.notices",
 )
 
 

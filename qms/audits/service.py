@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from qms import search
-from qms.audits import access
+from qms.audits import access, notices
 from qms.core.checks import choice, date_order, not_future, require, text
 from qms.core.codes import next_yearly_code
 from qms.core.locking import lock
@@ -431,6 +431,7 @@ def record_finding(actor, audit: Audit, *, kind: str, description: str, clause=N
     trail.record(actor, "finding.created", "finding", finding.id, finding.label,
                  {"kind": kind, "clause": finding.clause_number, "process": getattr(process, "code", None),
                   "description": description})
+    notices.finding_raised(actor, finding, process)
     action = None
     if finding.is_nonconformity and process is not None and process.owner is not None:
         from qms.actions import service as actions

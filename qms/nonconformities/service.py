@@ -19,6 +19,7 @@ from qms.records.service import store_report
 from qms.core import permissions as P
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
+from qms.nonconformities import notices
 from qms.nonconformities.models import OUTPUT_KINDS, TREATMENTS, Nonconformity
 from qms.nonconformities.workflow import WORKFLOW
 from qms.timeutil import format_date, now_utc, today_local
@@ -55,6 +56,7 @@ def report(actor, *, output_kind: str, product: str, process, region_code: str |
     db.session.flush()
     _touch(actor, pnc, "nonconformity.reported", {"product": product, "process": process.code,
                                                   "region": region_code, "detected_on": detected_on})
+    notices.reported(actor, pnc)
     return pnc
 
 

@@ -6,7 +6,8 @@ A module registers in ``qms/<module>/notices.py`` (listed in ``qms.REGISTRATIONS
 * ``register_kind(code, label, group)``: an event kind with its Spanish name, shown on
   the preferences page;
 * ``register_reminders(source)``: ``source(today) -> iterable of Reminder``, the items
-  due soon or overdue today; the job runner turns each into notifications once;
+  due soon or overdue today; the job runner turns each into notifications once (it runs
+  the source where ``url_for`` works);
 * ``register_calendar(source)``: ``source(user) -> iterable of CalendarEntry``, the dates
   of the person's feed.
 """
@@ -44,6 +45,8 @@ class Reminder:
     #: permission that makes someone a member of the committee told next.
     process_id: int | None = None
     committee_permission: str | None = None
+    #: A page other than the object's own (a filtered list); None: the object's page.
+    link: str | None = None
 
 
 @dataclass(frozen=True)

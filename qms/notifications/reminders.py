@@ -15,7 +15,7 @@ from flask import current_app
 from qms.auth.models import User
 from qms.extensions import db
 from qms.notifications.registry import OVERDUE, Reminder, reminder_sources
-from qms.notifications.service import notify
+from qms.notifications.service import notify, url_context
 from qms.org.models import Process
 from qms.timeutil import format_date, today_local
 
@@ -28,12 +28,13 @@ def run(today: date | None = None) -> int:
     """Write today's reminders and escalations; return how many notifications were written."""
     today = today or today_local()
     written = 0
-    for source in reminder_sources():
-        for item in source(today):
-            written += len(notify(item.kind, item.object_type, item.object_id, item.recipients, item.text,
-                                  dedupe_key=_key(item, item.stage)))
-            if item.stage == OVERDUE:
-                written += _escalate(item, (today - item.due).days)
+    with url_context():
+        for source in reminder_sources():
+            for item in source(today):
+                written += len(notify(item.kind, item.object_type, item.object_id, item.recipients, item.text,
+                                      dedupe_key=_key(item, item.stage), link=item.link))
+                if item.stage == OVERDUE:
+                    written += _escalate(item, (today - item.due).days)
     db.session.commit()
     return written
 
@@ -47,10 +48,10 @@ def _escalate(item: Reminder, days_late: int) -> int:
         owner = db.session.scalar(sa.select(User).join(Process, Process.owner_id == User.id)
                                   .where(Process.id == item.process_id))
         written += len(notify("escalation", item.object_type, item.object_id, [owner], text,
-                              dedupe_key=_key(item, "escalated_owner")))
+                              dedupe_key=_key(item, "escalated_owner"), link=item.link))
     if committee_days and days_late >= committee_days and item.committee_permission:
         members = [u for u in db.session.scalars(sa.select(User).where(User.is_enabled)).all()
                    if u.can(item.committee_permission)]
         written += len(notify("escalation", item.object_type, item.object_id, members, text,
-                              dedupe_key=_key(item, "escalated_committee")))
+                              dedupe_key=_key(item, "escalated_committee"), link=item.link))
     return written

@@ -6,6 +6,7 @@ email goes out after commit, from the outbox (``outbox.send_due``).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -24,6 +25,17 @@ from qms.trail import registry as objects
 FLOOD_WINDOW = timedelta(hours=1)
 
 
+@contextmanager
+def url_context():
+    """Let ``url_for`` build paths in a job, which has no request: as a request to the
+    site's root would (inside a request, nothing changes)."""
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context("/", base_url=mailer.base_url()):
+        yield
+
+
 def object_link(object_type: str, object_id) -> str:
     """The path of the object's page, from the objects registry its module filled."""
     kind = objects.get(object_type)
@@ -32,10 +44,7 @@ def object_link(object_type: str, object_id) -> str:
     found = kind.load([int(object_id)]).get(int(object_id))
     if found is None:
         return ""
-    if has_request_context():
-        return kind.link(found) or ""
-    # A job has no request: build the path as a request to the site's root would.
-    with current_app.test_request_context("/", base_url=mailer.base_url()):
+    with url_context():
         return kind.link(found) or ""
 
 
@@ -52,10 +61,11 @@ def _active(recipients, actor) -> list:
 
 
 def notify(kind: str, object_type: str, object_id: int | None, recipients, text: str, *,
-           actor=None, dedupe_key: str | None = None) -> list[Notification]:
+           actor=None, dedupe_key: str | None = None, link: str | None = None) -> list[Notification]:
     """Tell each of ``recipients`` (users) about ``object``: in the app, and by email as
-    each of them chose. A ``dedupe_key`` (reminders) writes at most one per person."""
-    link = object_link(object_type, object_id)
+    each of them chose. A ``dedupe_key`` (reminders) writes at most one per person;
+    ``link`` replaces the object's own page (a filtered list, say)."""
+    link = object_link(object_type, object_id) if link is None else link
     written = []
     for user in _active(recipients, actor):
         if dedupe_key and _already(user.id, dedupe_key):
