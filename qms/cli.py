@@ -75,6 +75,8 @@ def tick_command():
 def periodic_jobs():
     """Every periodic job, in the order one round runs them: what makes notices first,
     the outbox that sends them last."""
+    from flask import current_app
+
     from qms.core.jobs import Job
     from qms.documents import service as documents
     from qms.notifications import digest, outbox, reminders
@@ -95,8 +97,9 @@ def periodic_jobs():
 
     return [
         Job("tick", "Vigencia de versiones aprobadas", tick),
-        Job("reminders", "Recordatorios de plazos y escalamientos", lambda: f"{reminders.run()} avisos"),
-        Job("digests", "Resúmenes diarios", lambda: f"{digest.send_digests()} resúmenes"),
+        Job("reminders", "Recordatorios de plazos y escalamientos", lambda: f"{reminders.run()} avisos",
+            every=int(current_app.config["REMINDERS_INTERVAL_SECONDS"])),
+        Job("digests", "Resúmenes diarios", lambda: f"{digest.send_digests()} resúmenes", every=300),
         Job("outbox", "Envío de correos", lambda: str(outbox.send_due())),
         Job("search", "Índice de búsqueda", search_sync),
         Job("checkpoint", "Punto de control de la bitácora", checkpoint),

@@ -139,6 +139,8 @@ def build_config(overrides: dict | None = None) -> dict:
         "NOTIFY_COMMITTEE_DAYS": _env_int("QMS_NOTIFY_COMMITTEE_DAYS", 10),
         # Working days staff have to acknowledge a new effective version.
         "ACK_DUE_WORKING_DAYS": _env_int("QMS_ACK_DUE_WORKING_DAYS", 10),
+        # Seconds between two searches for due items (reminders); every round runs the outbox.
+        "REMINDERS_INTERVAL_SECONDS": _env_int("QMS_REMINDERS_INTERVAL_SECONDS", 900),
         # Seconds between two rounds of `qms worker`.
         "WORKER_INTERVAL_SECONDS": _env_int("QMS_WORKER_INTERVAL_SECONDS", 60),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -55,19 +55,25 @@ class Job:
     run: Callable[[], object]
     #: Seconds after which a lease left by a dead runner is taken over.
     lease: int = 600
+    #: Seconds that must pass since the job last started (a worker's round is a minute;
+    #: reminders need not be looked for that often).
+    every: int = 0
 
 
 def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def acquire(name: str, lease: int, holder: str | None = None) -> bool:
-    """Take the lease of job ``name`` for ``lease`` seconds; False when another runner holds it."""
+def acquire(name: str, lease: int, holder: str | None = None, every: int = 0) -> bool:
+    """Take the lease of job ``name`` for ``lease`` seconds; False when another runner holds
+    it, or when it last started less than ``every`` seconds ago."""
     now = system_now()
     _ensure_row(name)
+    rested = sa.true() if not every else sa.or_(JobLock.last_started_at.is_(None),
+                                                JobLock.last_started_at <= now - timedelta(seconds=every))
     taken = db.session.execute(
         sa.update(JobLock)
-        .where(JobLock.name == name, sa.or_(JobLock.locked_until.is_(None), JobLock.locked_until < now))
+        .where(JobLock.name == name, sa.or_(JobLock.locked_until.is_(None), JobLock.locked_until < now), rested)
         .values(locked_until=now + timedelta(seconds=lease), holder=holder or holder_name(), last_started_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -95,8 +101,8 @@ def release(name: str, result: str, failed: bool) -> None:
 
 def run_job(job: Job) -> str:
     """Run ``job`` under its lease; return what it reported, or why it did not run."""
-    if not acquire(job.name, job.lease):
-        return "omitido: otro proceso lo está ejecutando"
+    if not acquire(job.name, job.lease, every=job.every):
+        return "omitido: otro proceso lo está ejecutando, o aún no le toca"
     try:
         result = job.run()
     except Exception as error:  # noqa: BLE001 - one failing job must not stop the others

@@ -31,6 +31,10 @@ notifications.register_kind("document:review_due", "Revisión periódica de docu
 
 #: Days before a periodic review is due that its owner is told.
 REVIEW_LEAD_DAYS = 30
+#: Acknowledgements are reminded for versions that took effect in this many days: on the
+#: first run after installing, years of unread old versions do not flood everyone (the
+#: inbox still lists them).
+ACK_REMINDER_WINDOW_DAYS = 60
 
 
 def _title(version: DocumentVersion) -> str:
@@ -68,17 +72,22 @@ def became_effective(version: DocumentVersion) -> None:
                          f"{format_date(ack_due(version))}.")
 
 
-def _effective_versions():
-    return db.session.scalars(sa.select(DocumentVersion).where(DocumentVersion.state == "effective")
-                              .options(joinedload(DocumentVersion.document))).unique().all()
+def _versions_to_remind(today: date):
+    """Effective versions recent enough to remind of their reading, or near their review."""
+    return db.session.scalars(sa.select(DocumentVersion).where(
+        DocumentVersion.state == "effective",
+        sa.or_(DocumentVersion.effective_date >= today - timedelta(days=ACK_REMINDER_WINDOW_DAYS),
+               DocumentVersion.review_due <= today + timedelta(days=REVIEW_LEAD_DAYS)))
+        .options(joinedload(DocumentVersion.document))).unique().all()
 
 
 def reminders(today: date):
     """Overdue acknowledgements; periodic reviews due within 30 days or overdue."""
     managers = None
-    for version in _effective_versions():
+    for version in _versions_to_remind(today):
         document = version.document
-        if version.effective_date and ack_due(version) < today:
+        recent = version.effective_date and version.effective_date >= today - timedelta(days=ACK_REMINDER_WINDOW_DAYS)
+        if recent and ack_due(version) < today:
             unread = report(version)["unread"]
             if unread:
                 yield Reminder("document:ack_overdue", "document_version", version.id,

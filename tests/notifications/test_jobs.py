@@ -59,7 +59,7 @@ def test_two_runners_never_run_one_job_at_the_same_time(app):
     for thread in threads:
         thread.join(30)
     assert overlaps == []
-    assert sorted(results) == ["hecho lento", "omitido: otro proceso lo está ejecutando"]
+    assert sorted(results) == ["hecho lento", "omitido: otro proceso lo está ejecutando, o aún no le toca"]
     # Released: the next round runs it again.
     assert jobs.run_job(job) == "hecho lento"
 
@@ -72,3 +72,11 @@ def test_a_failing_job_is_recorded_and_the_others_still_run(app):
     assert summaries == {"broken": "falló: RuntimeError: sin conexión", "fine": "ok"}
     runs = {run.name: run for run in jobs.last_runs()}
     assert runs["broken"].last_failed and runs["broken"].locked_until is None
+
+
+def test_a_job_with_a_rest_waits_for_it(app):
+    runs = []
+    job = jobs.Job("rested", "Con descanso", lambda: runs.append(1), every=3600)
+    assert jobs.run_job(job) == "hecho"
+    assert jobs.run_job(job).startswith("omitido")
+    assert runs == [1]
