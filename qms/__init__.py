@@ -68,6 +68,7 @@ REGISTRATIONS = (
     "qms.org.trail_objects",
     "qms.auth.trail_objects",
     "qms.docgen.trail_objects",
+    "qms.notifications.trail_objects",
     "qms.nonconformities.queries",
     # What each module tells people, and the due dates it reminds them of.
     "qms.documents.notices",

@@ -20,6 +20,7 @@ from qms.notifications.models import CalendarToken
 from qms.notifications.registry import calendar_sources
 from qms.notifications.service import object_link
 from qms.timeutil import now_utc
+from qms.trail import service as trail
 
 
 def _digest(token: str) -> str:
@@ -28,14 +29,22 @@ def _digest(token: str) -> str:
 
 def issue(actor) -> str:
     """Make ``actor`` a new feed token (the previous one stops working); return it."""
-    revoke(actor)
+    replaced = _delete(actor)
     token = secrets.token_urlsafe(32)
     db.session.add(CalendarToken(user_id=actor.id, token_sha256=_digest(token), created_at=now_utc()))
     db.session.flush()
+    trail.record(actor, "notifications.calendar_issued", "user", actor.id, actor.username, {"replaced": replaced})
     return token
 
 
 def revoke(actor) -> bool:
+    deleted = _delete(actor)
+    if deleted:
+        trail.record(actor, "notifications.calendar_revoked", "user", actor.id, actor.username, {})
+    return deleted
+
+
+def _delete(actor) -> bool:
     deleted = db.session.execute(sa.delete(CalendarToken).where(CalendarToken.user_id == actor.id)).rowcount
     db.session.flush()
     return bool(deleted)

@@ -32,11 +32,14 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from qms.core.locking import for_update
+from qms.core import permissions as P
+from qms.core.locking import for_update, lock
+from qms.errors import PermissionDenied
 from qms.extensions import db
 from qms.notifications import mailer
 from qms.notifications.models import OutboxMessage
 from qms.timeutil import now_utc
+from qms.trail import service as trail
 
 log = logging.getLogger(__name__)
 
@@ -157,11 +160,15 @@ def problems() -> sa.Select:
             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()))
 
 
-def retry(message_id: int) -> OutboxMessage | None:
+def retry(actor, message_id: int) -> OutboxMessage | None:
     """Put a failed message back in the queue, due now, with its attempts counted afresh."""
-    message = db.session.get(OutboxMessage, message_id)
+    if not actor.can(P.ADMIN_SETTINGS):
+        raise PermissionDenied("Solo la administración reintenta correos.")
+    message = lock(OutboxMessage, message_id)
     if message is None or message.state != "failed":
         return None
+    trail.record(actor, "notifications.outbox_retried", "user", message.user_id or actor.id, message.to_address,
+                 {"message_id": message.message_id, "last_error": message.last_error, "attempts": message.attempts})
     message.state, message.attempts, message.next_attempt_at = "pending", 0, now_utc()
     db.session.flush()
     return message

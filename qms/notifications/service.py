@@ -20,6 +20,7 @@ from qms.notifications.models import (CHANNELS, EMAIL_DIGEST, EMAIL_NONE, EMAIL_
 from qms.notifications.registry import kind_label, kinds
 from qms.timeutil import now_utc
 from qms.trail import registry as objects
+from qms.trail import service as trail
 
 #: At most one email per person and object in this window; the rest wait for the digest.
 FLOOD_WINDOW = timedelta(hours=1)
@@ -169,19 +170,22 @@ def preferences(user) -> list[dict]:
 def set_preferences(actor, choices: dict[str, str]) -> int:
     """Save ``{kind: channel}`` for ``actor``; unknown kinds are ignored, unknown channels refused."""
     known = kinds()
-    changed = 0
+    choices = {code: channel for code, channel in choices.items() if code in known}
     for code, channel in choices.items():
-        if code not in known:
-            continue
         if channel not in CHANNELS:
             raise ServiceError(f"Elija cómo recibir «{kind_label(code)}».", field=f"kind-{code}")
+    changes = {}
+    for code, channel in choices.items():
         row = db.session.scalar(sa.select(NotificationPreference).where(
             NotificationPreference.user_id == actor.id, NotificationPreference.kind == code))
+        before = row.channel if row is not None else "immediate"
         if row is None:
             db.session.add(NotificationPreference(user_id=actor.id, kind=code, channel=channel))
-            changed += 1
-        elif row.channel != channel:
+        else:
             row.channel = channel
-            changed += 1
+        if before != channel:
+            changes[code] = [before, channel]
     db.session.flush()
-    return changed
+    if changes:
+        trail.record(actor, "notifications.preferences_changed", "user", actor.id, actor.username, changes)
+    return len(changes)

@@ -99,7 +99,7 @@ def mail_admin():
     form = CsrfForm()
     if form.validate_on_submit():
         ident = request.form.get("retry", type=int)
-        outcome = attempt(lambda: outbox.retry(ident) if ident else None)
+        outcome = attempt(lambda: outbox.retry(acting_user(), ident) if ident else None)
         if outcome.ok and outcome.value is not None:
             flash("El mensaje volvió a la cola; saldrá en la próxima ejecución de los trabajos.", "success")
         return redirect(url_for("notifications.mail_admin"))

@@ -93,3 +93,8 @@ def test_the_calendar_feed_is_secret_revocable_and_parses(app, users, client, lo
     client.post("/notificaciones/calendario", data={"revoke": "1"})
     assert db.session.scalar(sa.select(CalendarToken).where(CalendarToken.user_id == users["author"].id)) is None
     assert anonymous.get("/calendario/cualquier-cosa.ics").status_code == 404
+    from qms.trail.models import AuditEntry
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.startswith("notifications."))
+                                 .order_by(AuditEntry.seq)).all()
+    assert actions == ["notifications.calendar_issued", "notifications.calendar_issued",
+                       "notifications.calendar_revoked"]

@@ -70,6 +70,11 @@ def test_preferences_choose_the_channel_per_kind(app, users, emails, mailbox, cl
     saved = client.post("/notificaciones/preferencias", data={
         "kind-escalation": "app", "kind-action:assigned": "digest", "kind-unknown": "app"})
     assert saved.status_code == 302
+    from qms.trail.models import AuditEntry
+    db.session.commit()  # the trail's pending entries take their place in the chain
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.action == "notifications.preferences_changed")).all()
+    assert entry.details == {"escalation": ["immediate", "app"], "action:assigned": ["immediate", "digest"]}
     refused = client.post("/notificaciones/preferencias", data={"kind-escalation": "paloma"})
     assert refused.status_code == 200 and "Elija cómo recibir" in refused.get_data(as_text=True)
 
