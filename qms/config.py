@@ -119,7 +119,8 @@ def build_config(overrides: dict | None = None) -> dict:
         "DOCGEN_PAPER": os.environ.get("QMS_DOCGEN_PAPER", ""),
         # Email of notifications (qms.notifications): off while QMS_SMTP_HOST is empty.
         "SMTP_HOST": os.environ.get("QMS_SMTP_HOST", ""),
-        "SMTP_PORT": _env_int("QMS_SMTP_PORT", 25),
+        # Read when sending: a wrong value is a failed delivery the admin sees, not an app that won't start.
+        "SMTP_PORT": os.environ.get("QMS_SMTP_PORT", "25"),
         "SMTP_USER": os.environ.get("QMS_SMTP_USER", ""),
         "SMTP_PASSWORD": os.environ.get("QMS_SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _env_bool("QMS_SMTP_STARTTLS", False),

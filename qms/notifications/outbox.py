@@ -108,7 +108,13 @@ def _claim_next(report: SendReport, skip: set[int]):
             continue
         message.state, message.claimed_at = "sending", now
         message.attempts += 1
-        email = mailer.build(message)
+        try:
+            email = mailer.build(message)
+        except (ValueError, TypeError) as error:  # an address no header can hold: no retry helps
+            message.state, message.last_error = "failed", f"{type(error).__name__}: {error}"[:1000]
+            db.session.commit()
+            report.failed += 1
+            continue
         db.session.commit()
         return message, email
 

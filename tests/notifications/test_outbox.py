@@ -161,3 +161,21 @@ def test_a_page_that_notifies_works_when_the_mail_server_is_wrong(app, users, em
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) >= 1
     report = outbox.send_due()
     assert report.failed >= 1 and report.sent == 0
+
+
+def test_a_wrong_port_setting_is_a_failed_delivery_not_a_broken_app(app, users, emails):
+    app.config["SMTP_PORT"] = "veinticinco"
+    _queue(users)
+    assert outbox.send_due().failed == 1
+    [message] = _messages()
+    assert message.state == "pending" and "ValueError" in message.last_error
+
+
+def test_an_address_no_header_can_hold_fails_at_once(app, users, emails):
+    users["staff"].email = "staff@example.cl\nBcc: otro@example.cl"
+    db.session.commit()
+    _queue(users)
+    report = outbox.send_due()
+    assert (report.sent, report.failed) == (0, 1)
+    [message] = _messages()
+    assert message.state == "failed" and message.last_error
