@@ -54,6 +54,7 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")
+    outbox = relationship("OutboxMessage")
 
     def __repr__(self) -> str:
         return f"<Notification {self.kind} → user {self.user_id}>"

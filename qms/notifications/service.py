@@ -65,55 +65,66 @@ def notify(kind: str, object_type: str, object_id: int | None, recipients, text:
            actor=None, dedupe_key: str | None = None, link: str | None = None) -> list[Notification]:
     """Tell each of ``recipients`` (users) about ``object``: in the app, and by email as
     each of them chose. A ``dedupe_key`` (reminders) writes at most one per person;
-    ``link`` replaces the object's own page (a filtered list, say)."""
+    ``link`` replaces the object's own page (a filtered list, say).
+
+    A few statements whatever the number of recipients (a version's whole distribution):
+    what each person chose, who was told already and who had a mail about the object
+    this hour are read for all of them at once.
+    """
+    people = _active(recipients, actor)
+    if not people:
+        return []
     link = object_link(object_type, object_id) if link is None else link
+    at = now_utc()
+    ids = [user.id for user in people]
+    told = _already(ids, dedupe_key) if dedupe_key else set()
+    mailing = mailer.smtp_enabled()
+    channels = _channels(ids, kind) if mailing else {}
+    flooded = _flooded(ids, object_type, object_id, at) if mailing else set()
     written = []
-    for user in _active(recipients, actor):
-        if dedupe_key and _already(user.id, dedupe_key):
+    for user in people:
+        if user.id in told:
             continue
         note = Notification(user_id=user.id, kind=kind, object_type=object_type, object_id=object_id,
-                            text=text[:500], link=link, dedupe_key=dedupe_key, created_at=now_utc())
+                            text=text[:500], link=link, dedupe_key=dedupe_key, created_at=at)
+        note.email_state = _email_state(user, channels.get(user.id, "immediate"), user.id in flooded, mailing)
+        if note.email_state == EMAIL_QUEUED:
+            note.outbox = _queue_single(user, note)
         db.session.add(note)
-        _route_email(user, note)
         written.append(note)
     db.session.flush()
     return written
 
 
-def _already(user_id: int, dedupe_key: str) -> bool:
-    return db.session.scalar(sa.select(Notification.id).where(
-        Notification.user_id == user_id, Notification.dedupe_key == dedupe_key)) is not None
+def _already(user_ids: list[int], dedupe_key: str) -> set[int]:
+    return set(db.session.scalars(sa.select(Notification.user_id).where(
+        Notification.user_id.in_(user_ids), Notification.dedupe_key == dedupe_key)))
+
+
+def _channels(user_ids: list[int], kind: str) -> dict[int, str]:
+    return dict(db.session.execute(sa.select(NotificationPreference.user_id, NotificationPreference.channel).where(
+        NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == kind)).all())
 
 
 def channel_for(user_id: int, kind: str) -> str:
-    chosen = db.session.scalar(sa.select(NotificationPreference.channel).where(
-        NotificationPreference.user_id == user_id, NotificationPreference.kind == kind))
-    return chosen or "immediate"
+    return _channels([user_id], kind).get(user_id, "immediate")
 
 
-def _route_email(user, note: Notification) -> None:
-    """Queue the email now, hold it for the digest, or keep it in the app only."""
-    if not mailer.smtp_enabled() or not (user.email or "").strip():
-        note.email_state = EMAIL_NONE
-        return
-    channel = channel_for(user.id, note.kind)
-    if channel == "app":
-        note.email_state = EMAIL_NONE
-    elif channel == "digest" or _flooded(user.id, note.object_type, note.object_id, note.created_at):
-        note.email_state = EMAIL_DIGEST
-    else:
-        note.email_state = EMAIL_QUEUED
-        note.outbox_id = _queue_single(user, note).id
+def _email_state(user, channel: str, flooded: bool, mailing: bool) -> str:
+    """Mail now, hold for the digest, or keep in the app only (no SMTP, no address, or chosen)."""
+    if not mailing or not (user.email or "").strip() or channel == "app":
+        return EMAIL_NONE
+    return EMAIL_DIGEST if channel == "digest" or flooded else EMAIL_QUEUED
 
 
-def _flooded(user_id: int, object_type: str, object_id, at: datetime) -> bool:
-    """Whether ``user_id`` got (or will get) an email about this object in the last hour."""
+def _flooded(user_ids: list[int], object_type: str, object_id, at: datetime) -> set[int]:
+    """Who of ``user_ids`` got (or will get) an email about this object in the last hour."""
     if object_id is None:
-        return False
+        return set()
     db.session.flush()
-    return db.session.scalar(sa.select(OutboxMessage.id).where(
-        OutboxMessage.user_id == user_id, OutboxMessage.object_type == object_type,
-        OutboxMessage.object_id == object_id, OutboxMessage.created_at > at - FLOOD_WINDOW).limit(1)) is not None
+    return set(db.session.scalars(sa.select(OutboxMessage.user_id).where(
+        OutboxMessage.user_id.in_(user_ids), OutboxMessage.object_type == object_type,
+        OutboxMessage.object_id == object_id, OutboxMessage.created_at > at - FLOOD_WINDOW)))
 
 
 def _queue_single(user, note: Notification) -> OutboxMessage:
@@ -124,7 +135,6 @@ def _queue_single(user, note: Notification) -> OutboxMessage:
         object_type=note.object_type, object_id=note.object_id, created_at=note.created_at,
         next_attempt_at=note.created_at)
     db.session.add(message)
-    db.session.flush()
     return message
 
 

@@ -84,3 +84,25 @@ def test_preferences_choose_the_channel_per_kind(app, users, emails, mailbox, cl
     states = dict(db.session.execute(sa.select(Notification.text, Notification.email_state)).all())
     assert states == {"Solo en la aplicación": "none", "Para el resumen": "digest"}
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+
+
+def test_telling_a_whole_distribution_costs_the_same_reads_as_telling_three(app, users, emails, process):
+    """GIVEN 3 and then 30 recipients WHEN one event tells them THEN the reads are the same
+    (preferences, flood limit and reminders already written are read for all at once)."""
+    from qms.auth import service as auth
+    from tests.statements import counting
+
+    many = [auth.create_user(None, username=f"persona{n}", full_name=f"Persona {n}", password="clave-de-prueba-1",
+                             roles=["staff"], email=f"persona{n}@example.cl") for n in range(30)]
+    db.session.commit()
+
+    def reads(people, object_id):
+        db.session.commit()
+        for person in people:  # loaded as a caller has them, before the count
+            assert person.is_enabled and person.email
+        with counting() as statements:
+            notify("escalation", "process", object_id, people, "Aviso a muchos", dedupe_key=f"k{object_id}")
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    assert reads(many[:3], 1) == reads(many, 2)
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 33
