@@ -18,6 +18,8 @@ notifications.register_kind("action:assigned", "Acción asignada a usted", GROUP
 notifications.register_kind("action:task_assigned", "Tarea del plan asignada a usted", GROUP)
 notifications.register_kind("action:task_due", "Tarea del plan próxima a vencer o vencida", GROUP)
 notifications.register_kind("action:verification_assigned", "Verificación de eficacia asignada a usted", GROUP)
+notifications.register_kind("action:ready_to_verify", "Acción lista para verificar su eficacia", GROUP)
+notifications.register_kind("action:verified", "Resultado de la verificación de su acción", GROUP)
 notifications.register_kind("action:verification_due", "Verificación de eficacia próxima o vencida", GROUP)
 
 #: Days before a task's or a verification's date that its person is told.
@@ -40,6 +42,23 @@ def verification_assigned(actor, action: Action, verification: Verification) -> 
     notifications.notify("action:verification_assigned", "action", action.id, [verification.verifier],
                          f"Usted verificará la eficacia de la acción {action.code} el "
                          f"{format_date(verification.planned_date)}.", actor=actor)
+
+
+def ready_to_verify(actor, action: Action) -> None:
+    """The plan is done: the verifier may verify (on or after the planned date)."""
+    verification = action.current_verification
+    if verification is None:
+        return
+    notifications.notify("action:ready_to_verify", "action", action.id, [verification.verifier],
+                         f"La acción {action.code} completó su plan y espera su verificación de eficacia, "
+                         f"planificada para el {format_date(verification.planned_date)}.", actor=actor)
+
+
+def verified(actor, action: Action, result: str) -> None:
+    """The owner learns the verdict: closed, or back to the analysis for a new cycle."""
+    text = (f"La acción {action.code} fue verificada eficaz y quedó cerrada." if result == "effective" else
+            f"La acción {action.code} fue verificada no eficaz: vuelve al análisis de causa raíz (ciclo {action.cycle}).")
+    notifications.notify("action:verified", "action", action.id, [action.owner], text, actor=actor)
 
 
 def _stage(due: date, today: date) -> str | None:

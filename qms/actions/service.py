@@ -411,6 +411,8 @@ def apply_transition(actor, action: Action, name: str, *, evidence: str = "", pe
     if name == "request_verification":
         _check_no_open_tasks(action, "No se puede pasar a verificación")
     _move(actor, action, name)
+    if name == "request_verification":
+        notices.ready_to_verify(actor, action)
     return action
 
 
@@ -463,6 +465,7 @@ def _verify(actor, action: Action, name: str, evidence: str, performed_on: date 
     else:
         _start_new_cycle(action)
     db.session.flush()
+    notices.verified(actor, action, result)
 
 
 def _start_new_cycle(action: Action) -> None:

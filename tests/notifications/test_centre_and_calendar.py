@@ -98,3 +98,23 @@ def test_the_calendar_feed_is_secret_revocable_and_parses(app, users, client, lo
                                  .order_by(AuditEntry.seq)).all()
     assert actions == ["notifications.calendar_issued", "notifications.calendar_issued",
                        "notifications.calendar_revoked"]
+
+
+def test_the_calendar_shows_audits_and_document_reviews(app, users, process, make_document):
+    from qms.notifications import calendar_feed
+    from tests.audits.factories import plan_audit
+
+    audit = plan_audit(users, process, start=date(2026, 4, 6), end=date(2026, 4, 7))  # staff is audited
+    document = make_document(title="Atención de consultas", state="effective")
+    document.owner_id = users["staff"].id
+    db.session.commit()
+    token = calendar_feed.issue(users["staff"])
+    db.session.commit()
+    calendar = Calendar.from_ical(app.test_client().get(f"/calendario/{token}.ics").data)
+    events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+    visit = events[f"Auditoría {audit.code}: {audit.title}"]
+    assert (visit.decoded("dtstart"), visit.decoded("dtend")) == (date(2026, 4, 6), date(2026, 4, 8))
+    version = document.versions[0]
+    review = events[f"Revisión de {document.code} v01 «Atención de consultas»"]
+    assert review.decoded("dtstart") == version.review_due
+    assert str(review["uid"]) == f"document-review-{version.id}@qms"

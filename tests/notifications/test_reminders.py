@@ -11,6 +11,7 @@ from qms.actions import service as actions
 from qms.extensions import db
 from qms.notifications import reminders
 from qms.notifications.models import Notification
+from tests.audits.factories import load_record_types
 
 OPENED = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 DUE = date(2026, 3, 20)
@@ -130,3 +131,26 @@ def test_review_due_and_overdue_acknowledgement_of_a_document(app, users, make_d
     notes = _texts(users["quality"], "document:review_due")
     assert len(notes) == 1 and "vence el" in notes[0]
 
+
+
+def test_a_capa_from_opening_to_closing_tells_each_person_their_step(app, users, process):
+    load_record_types()
+    action = _action_with_task(users, process)
+    with freeze_time(_noon(date(2026, 3, 5))):
+        actions.save_analysis(users["staff"], action, method="five_whys",
+                              whys=[("¿Por qué se respondió tarde?", "El flujo no tenía plazos.")],
+                              root_cause="El flujo no tenía plazos.", similar_nonconformities="No.")
+        actions.plan_verification(users["staff"], action, planned_date=date(2026, 4, 30), verifier=users["auditor"])
+        actions.apply_transition(users["staff"], action, "start_implementation")
+        actions.update_task(users["author"], action.tasks[0], status="done", evidence_note="Flujo ajustado.")
+        actions.apply_transition(users["staff"], action, "request_verification")
+        db.session.commit()
+    assert _texts(users["auditor"], "action:ready_to_verify") == [
+        f"La acción {action.code} completó su plan y espera su verificación de eficacia, planificada para el "
+        "30-04-2026."]
+    with freeze_time(_noon(date(2026, 4, 30))):
+        actions.apply_transition(users["auditor"], action, "verify_effective", evidence="Sin reclamos fuera de plazo.")
+        db.session.commit()
+    assert action.state == "closed"
+    assert _texts(users["staff"], "action:verified") == [f"La acción {action.code} fue verificada eficaz y quedó cerrada."]
+    assert _texts(users["auditor"], "action:verified") == []  # who verified knows
