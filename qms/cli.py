@@ -101,6 +101,8 @@ def periodic_jobs():
             every=int(current_app.config["REMINDERS_INTERVAL_SECONDS"])),
         Job("digests", "Resúmenes diarios", lambda: f"{digest.send_digests()} resúmenes", every=300),
         Job("outbox", "Envío de correos", lambda: str(outbox.send_due())),
+        Job("purge", "Limpieza de avisos leídos y correos enviados antiguos",
+            lambda: f"{outbox.purge()} filas eliminadas", every=86400),
         Job("search", "Índice de búsqueda", search_sync),
         Job("checkpoint", "Punto de control de la bitácora", checkpoint),
     ]

@@ -37,7 +37,7 @@ from qms.core.locking import for_update, lock
 from qms.errors import PermissionDenied
 from qms.extensions import db
 from qms.notifications import mailer
-from qms.notifications.models import OutboxMessage
+from qms.notifications.models import Notification, OutboxMessage
 from qms.timeutil import now_utc
 from qms.trail import service as trail
 
@@ -121,7 +121,11 @@ def _claim_next(report: SendReport, skip: set[int]):
 
 def _mark_sent(message: OutboxMessage) -> None:
     message.state, message.sent_at, message.last_error = "sent", now_utc(), ""
+    message_id = message.message_id
     db.session.commit()
+    # Marked in the database: the journal's line has done its job. A file left by a crash
+    # just here is harmless (the row says sent) and ``purge`` removes it later.
+    journal_path(message_id).unlink(missing_ok=True)
 
 
 def _mark_failed(message: OutboxMessage, error: Exception) -> None:
@@ -178,3 +182,26 @@ def retry(actor, message_id: int) -> OutboxMessage | None:
     message.state, message.attempts, message.next_attempt_at = "pending", 0, now_utc()
     db.session.flush()
     return message
+
+
+#: Sent messages and read notifications are kept this long, then deleted by ``purge``.
+KEEP_SENT_DAYS = 90
+KEEP_READ_DAYS = 365
+
+
+def purge() -> int:
+    """Delete sent messages and read notifications past their keeping time, and journal
+    files older than that (leftovers of a crash after marking); return rows deleted."""
+    now = now_utc()
+    deleted = db.session.execute(sa.delete(Notification).where(
+        Notification.read_at < now - timedelta(days=KEEP_READ_DAYS))).rowcount
+    deleted += db.session.execute(sa.delete(OutboxMessage).where(
+        OutboxMessage.state == "sent", OutboxMessage.sent_at < now - timedelta(days=KEEP_SENT_DAYS))).rowcount
+    db.session.commit()
+    root = journal_path("x").parent
+    if root.is_dir():
+        limit = now.timestamp() - KEEP_SENT_DAYS * 86400
+        for leftover in root.iterdir():
+            if leftover.stat().st_mtime < limit:
+                leftover.unlink(missing_ok=True)
+    return deleted

@@ -49,6 +49,21 @@ def test_a_crash_between_sending_and_marking_does_not_send_again(app, users, ema
     assert len(mailbox.received) == 1
     db.session.refresh(message)
     assert message.state == "sent" and message.sent_at is not None
+    assert not outbox.journalled(message.message_id)  # marked: its journal line is gone
+
+
+def test_old_sent_mail_and_read_notifications_are_purged(app, users, emails, mailbox):
+    from qms.notifications.models import Notification
+    from qms.notifications import service
+
+    _queue(users, count=2)
+    outbox.send_due()
+    service.mark_all_read(users["staff"])
+    db.session.commit()
+    assert outbox.purge() == 0  # recent: kept
+    with clock_at(now_utc() + timedelta(days=outbox.KEEP_READ_DAYS + 1)):
+        assert outbox.purge() == 4
+    assert _messages() == [] and db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
 
 
 def test_a_crash_before_the_server_accepted_sends_once_later(app, users, emails, mailbox, monkeypatch):
