@@ -10,7 +10,7 @@ Never twice, never lost:
 3. *Journal.* As soon as the server accepted it, a file named after the message is
    created in ``NOTIFY_JOURNAL_PATH`` (O_EXCL, fsync): a local fact that survives the
    database being unreachable or the process dying before step 4.
-4. *Mark* ``sent`` and commit.
+4. *Mark* ``sent``, commit, and remove the journal file (its job is done).
 
 A stale claim found in the journal is marked sent without sending again: that is the
 crash between sending and marking. A stale claim not in the journal died before the
