@@ -8,10 +8,12 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formatdate
+from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 from markupsafe import escape
 
 
@@ -28,8 +30,29 @@ def base_url() -> str:
     return f"{scheme}://{current_app.config.get('SERVER_NAME') or 'localhost'}"
 
 
+@contextmanager
+def url_context():
+    """Let ``url_for`` build paths in a job, which has no request: as a request to the
+    site's public address would (inside a request, nothing changes)."""
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context("/", base_url=base_url()):
+        yield
+
+
 def absolute(link: str) -> str:
-    return f"{base_url()}{link}" if link.startswith("/") else link
+    """The full address of an in-app path. Paths already carry the site's prefix (when it
+    is served under one), so only the scheme and host of the base URL go in front."""
+    if not link.startswith("/"):
+        return link
+    parts = urlsplit(base_url())
+    return f"{parts.scheme}://{parts.netloc}{link}"
+
+
+def preferences_url() -> str:
+    with url_context():
+        return absolute(url_for("notifications.preferences"))
 
 
 def sender() -> str:
@@ -50,7 +73,7 @@ FOOTER = ("Este aviso lo envía el sistema de gestión de la calidad (QMS). Pued
 
 def compose(name: str, lines: list[tuple[str, str]], intro: str = "") -> tuple[str, str]:
     """Return (plain text, HTML) for ``lines`` of ``(sentence, link)``, greeting ``name``."""
-    preferences = absolute("/notificaciones/preferencias")
+    preferences = preferences_url()
     text = [GREETING.format(name=name), ""]
     html = [f"<p>{escape(GREETING.format(name=name))}</p>"]
     if intro:

@@ -15,7 +15,8 @@ from flask import current_app
 from qms.auth.models import User
 from qms.extensions import db
 from qms.notifications.registry import OVERDUE, Reminder, reminder_sources
-from qms.notifications.service import notify, url_context
+from qms.notifications.mailer import url_context
+from qms.notifications.service import notify
 from qms.org.models import Process
 from qms.timeutil import format_date, today_local
 

@@ -6,15 +6,14 @@ email goes out after commit, from the outbox (``outbox.send_due``).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
 
 from qms.errors import ServiceError
 from qms.extensions import db
 from qms.notifications import mailer
+from qms.notifications.mailer import url_context
 from qms.notifications.models import (CHANNELS, EMAIL_DIGEST, EMAIL_NONE, EMAIL_QUEUED, Notification,
                                       NotificationPreference, OutboxMessage)
 from qms.notifications.registry import kind_label, kinds
@@ -24,17 +23,6 @@ from qms.trail import service as trail
 
 #: At most one email per person and object in this window; the rest wait for the digest.
 FLOOD_WINDOW = timedelta(hours=1)
-
-
-@contextmanager
-def url_context():
-    """Let ``url_for`` build paths in a job, which has no request: as a request to the
-    site's root would (inside a request, nothing changes)."""
-    if has_request_context():
-        yield
-        return
-    with current_app.test_request_context("/", base_url=mailer.base_url()):
-        yield
 
 
 def object_link(object_type: str, object_id) -> str:

@@ -106,3 +106,12 @@ def test_telling_a_whole_distribution_costs_the_same_reads_as_telling_three(app,
 
     assert reads(many[:3], 1) == reads(many, 2)
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 33
+
+
+def test_links_keep_the_sites_prefix_once(app):
+    """A site served under a prefix builds its paths with it; the base URL's host goes in front once."""
+    from qms.notifications import mailer
+
+    app.config["BASE_URL"] = "https://servicio.example.cl/calidad"
+    assert mailer.absolute("/calidad/documentos/PR-GT-01") == "https://servicio.example.cl/calidad/documentos/PR-GT-01"
+    assert mailer.preferences_url() == "https://servicio.example.cl/calidad/notificaciones/preferencias"
