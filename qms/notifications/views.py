@@ -1,8 +1,11 @@
 """The notification centre, preferences, the calendar feed and the admin's outbox page."""
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from qms.core import permissions as P
 from qms.core.forms import CsrfForm
@@ -11,6 +14,7 @@ from qms.notifications import calendar_feed, outbox, service
 from qms.notifications.models import CHANNELS
 from qms.web import Page, acting_user, attempt, is_safe_redirect, login_required, page_arg, permission_required, public
 
+log = logging.getLogger(__name__)
 bp = Blueprint("notifications", __name__)
 
 
@@ -18,7 +22,13 @@ bp = Blueprint("notifications", __name__)
 def unread_notifications():
     """The count in the navigation bar: one small query, only for a signed-in person."""
     def count() -> int:
-        return service.unread_count(current_user) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            return 0
+        try:
+            return service.unread_count(current_user)
+        except SQLAlchemyError:  # an error page about the database still renders
+            log.warning("unread notifications not counted", exc_info=True)
+            return 0
     return {"unread_notifications": count}
 
 
