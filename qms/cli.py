@@ -140,8 +140,12 @@ def worker_command(interval, rounds):
     interval = interval or int(current_app.config["WORKER_INTERVAL_SECONDS"])
     done = 0
     while True:
-        for name, summary in run_all(periodic_jobs()).items():
-            click.echo(f"{name}: {summary}")
+        try:
+            for name, summary in run_all(periodic_jobs()).items():
+                click.echo(f"{name}: {summary}")
+        except Exception as error:  # noqa: BLE001 - the database away for a while: try next round
+            db.session.rollback()
+            click.echo(f"ronda fallida: {type(error).__name__}: {error}", err=True)
         db.session.remove()
         done += 1
         if rounds and done >= rounds:

@@ -80,3 +80,14 @@ def test_a_job_with_a_rest_waits_for_it(app):
     assert jobs.run_job(job) == "hecho"
     assert jobs.run_job(job).startswith("omitido")
     assert runs == [1]
+
+
+def test_the_worker_runs_rounds(app, users, emails, mailbox, process):
+    from qms.cli import worker_command
+
+    notify("escalation", "process", process.id, [users["staff"]], "Aviso para el ciclo")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(worker_command, ["--rounds", "2", "--interval", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("outbox: ") == 2
+    assert len(mailbox.to("staff@example.cl")) == 1
