@@ -24,6 +24,9 @@ BLUEPRINTS = (
     "qms.audits.views",
     "qms.actions.views",
     "qms.nonconformities.views",
+    "qms.indicators.views",
+    "qms.indicators.transfer_views",
+    "qms.home.dashboard",
 )
 
 #: Modules that declare models, imported so that metadata and migrations see them.
@@ -41,6 +44,7 @@ MODEL_MODULES = (
     "qms.audits.models",
     "qms.actions.models",
     "qms.nonconformities.models",
+    "qms.indicators.models",
 )
 
 
@@ -65,6 +69,7 @@ REGISTRATIONS = (
     "qms.org.trail_objects",
     "qms.auth.trail_objects",
     "qms.docgen.trail_objects",
+    "qms.indicators.trail_objects",
     "qms.nonconformities.queries",
 )
 

@@ -140,3 +140,30 @@ def inbox(user) -> list[dict]:
 
 def states() -> dict:
     return dict(ACTION_STATES)
+
+
+#: Age bands of open actions on the committee's dashboard: label -> (from, to) days.
+AGE_BANDS = {"0–30 días": (0, 30), "31–90 días": (31, 90), "más de 90 días": (91, None)}
+
+
+def state_and_age_counts(today: date | None = None) -> dict:
+    """Actions by state, and the open ones by age (days since opened); annulled ones count nowhere."""
+    today = today or today_local()
+    rows = db.session.execute(sa.select(Action.state, Action.opened_on).where(Action.state != "withdrawn")).all()
+    states = {label: 0 for key, label in ACTION_STATES.items() if key != "withdrawn"}
+    ages = {label: 0 for label in AGE_BANDS}
+    for state, opened_on in rows:
+        states[ACTION_STATES.label(state)] += 1
+        if state != "closed":
+            days = (today - opened_on).days
+            for label, (low, high) in AGE_BANDS.items():
+                if days >= low and (high is None or days <= high):
+                    ages[label] += 1
+    return {"states": states, "ages": ages}
+
+
+def actions_by_codes(codes) -> list[Action]:
+    """The actions of ``codes`` (to show the state of actions other modules raised)."""
+    if not codes:
+        return []
+    return list(db.session.scalars(sa.select(Action).where(Action.code.in_(list(codes))).order_by(Action.code)))

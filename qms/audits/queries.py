@@ -51,3 +51,14 @@ def findings_of(audit_ids) -> list[tuple[int, str]]:
     rows = db.session.scalars(sa.select(Finding).where(Finding.audit_id.in_(list(audit_ids)))
                               .order_by(Finding.audit_id, Finding.number)).all()
     return [(f.id, f"{f.label} · {f.description[:80]}") for f in rows]
+
+
+def findings_by_clause(year: int | None = None) -> list[tuple[str, int]]:
+    """How many findings each ISO 9001 clause received (audits of ``year`` when given), most first."""
+    count = sa.func.count(Finding.id).label("n")
+    stmt = sa.select(Finding.clause_number, count).join(Audit, Audit.id == Finding.audit_id).where(
+        Finding.clause_number.is_not(None))
+    if year:
+        stmt = stmt.where(Audit.year == year)
+    return [tuple(r) for r in db.session.execute(stmt.group_by(Finding.clause_number)
+                                                 .order_by(count.desc(), Finding.clause_number))]

@@ -65,3 +65,15 @@ def followup_rows(today: date) -> list[Row]:
 
 
 register_rows("pnc", followup_rows)
+
+
+def per_month_and_process(year: int) -> dict:
+    """PNC detected in ``year`` by month and process (annulled ones left out): labels and counts."""
+    rows = db.session.execute(
+        sa.select(Nonconformity.detected_on, Process.code).join(Process, Nonconformity.process_id == Process.id)
+        .where(Nonconformity.year == year, Nonconformity.state != "withdrawn")).all()
+    processes = sorted({code for _d, code in rows})
+    counts = {code: [0] * 12 for code in processes}
+    for detected_on, code in rows:
+        counts[code][detected_on.month - 1] += 1
+    return {"processes": processes, "counts": counts, "total": len(rows)}

@@ -1,0 +1,184 @@
+"""Read-only queries of indicators: each period's current value and compliance, the year to
+date, the register with its traffic light, and the inbox items."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.orm import selectinload
+
+from qms.extensions import db
+from qms.indicators import access
+from qms.indicators.common import thresholds
+from qms.indicators.compliance import BANDS, Thresholds, band, compliance_pct, is_below_target, pooled
+from qms.indicators.models import Indicator, IndicatorAction, Measurement, QualityObjective
+from qms.indicators.periods import periods_of
+from qms.timeutil import today_local
+
+
+@dataclass
+class PeriodRow:
+    """One period of a year: its latest revision, the confirmed value and its compliance."""
+
+    label: str
+    number: int
+    end: date
+    latest: Measurement | None = None
+    confirmed: Measurement | None = None
+    pct: Decimal | None = None
+    band: str = "none"
+    below: bool = False
+    actions: list = field(default_factory=list)
+
+    @property
+    def band_label(self) -> str:
+        return BANDS[self.band][0]
+
+    @property
+    def tone(self) -> str:
+        return BANDS[self.band][1]
+
+
+@dataclass
+class YearSeries:
+    indicator: Indicator
+    year: int
+    target: Decimal | None
+    periods: list[PeriodRow]
+    ytd_value: Decimal | None
+    ytd_pct: Decimal | None
+    ytd_band: str
+
+    @property
+    def ytd_label(self) -> str:
+        return BANDS[self.ytd_band][0]
+
+    @property
+    def ytd_tone(self) -> str:
+        return BANDS[self.ytd_band][1]
+
+
+def _measurements(indicator_ids, year: int) -> dict[int, list[Measurement]]:
+    rows = db.session.scalars(sa.select(Measurement).where(
+        Measurement.indicator_id.in_(indicator_ids), Measurement.year == year)
+        .options(selectinload(Measurement.parts), selectinload(Measurement.evidence),
+                 selectinload(Measurement.entered_by), selectinload(Measurement.confirmed_by))
+        .order_by(Measurement.period, Measurement.revision)).all()
+    grouped: dict[int, list[Measurement]] = {}
+    for m in rows:
+        grouped.setdefault(m.indicator_id, []).append(m)
+    return grouped
+
+
+def _links(indicator_ids) -> dict[int, list[IndicatorAction]]:
+    grouped: dict[int, list[IndicatorAction]] = {}
+    for link in db.session.scalars(sa.select(IndicatorAction).where(IndicatorAction.indicator_id.in_(indicator_ids))
+                                   .options(selectinload(IndicatorAction.action))):
+        grouped.setdefault(link.measurement_id, []).append(link)
+    return grouped
+
+
+def build_series(indicator: Indicator, year: int, measurements: list[Measurement], links: dict,
+                 bands: Thresholds) -> YearSeries:
+    """Compliance of each period and of the year so far, from the latest confirmed revisions."""
+    target = indicator.target_for(year)
+    rows = []
+    for p in periods_of(year, indicator.frequency):
+        mine = [m for m in measurements if m.period == p.number]
+        confirmed = [m for m in mine if m.is_confirmed]
+        row = PeriodRow(p.short_label, p.number, p.end, mine[-1] if mine else None,
+                        confirmed[-1] if confirmed else None)
+        if row.confirmed is not None:
+            row.pct = compliance_pct(row.confirmed.value, target, indicator.direction)
+            row.band = band(row.pct, bands)
+            row.below = is_below_target(row.confirmed.value, target, indicator.direction)
+            row.actions = [link.action for m in mine for link in links.get(m.id, [])]
+        rows.append(row)
+    confirmed = [r.confirmed for r in rows if r.confirmed is not None]
+    ytd = pooled(((m.numerator, m.denominator) for m in confirmed), indicator.factor) if confirmed else None
+    pct = compliance_pct(ytd, target, indicator.direction)
+    return YearSeries(indicator, year, target, rows, ytd, pct, band(pct, bands))
+
+
+def series(indicator: Indicator, year: int) -> YearSeries:
+    return build_series(indicator, year, _measurements([indicator.id], year).get(indicator.id, []),
+                        _links([indicator.id]), thresholds())
+
+
+def visible_query(user) -> sa.Select:
+    stmt = sa.select(Indicator)
+    if not access.can_view_all(user):
+        stmt = stmt.where(Indicator.responsible_id == user.id)
+    return stmt.order_by(Indicator.code)
+
+
+def register(user, year: int, only_active: bool = True) -> list[YearSeries]:
+    """Every indicator the user may see with its year's compliance (a fixed number of statements)."""
+    stmt = visible_query(user).options(selectinload(Indicator.targets), selectinload(Indicator.process),
+                                       selectinload(Indicator.responsible), selectinload(Indicator.objective))
+    if only_active:
+        stmt = stmt.where(Indicator.is_active.is_(True))
+    indicators = db.session.scalars(stmt).all()
+    return all_series(indicators, year)
+
+
+def all_series(indicators, year: int) -> list[YearSeries]:
+    ids = [i.id for i in indicators]
+    measurements, links, bands = _measurements(ids, year), _links(ids), thresholds()
+    return [build_series(i, year, measurements.get(i.id, []), links, bands) for i in indicators]
+
+
+def every_indicator() -> list[Indicator]:
+    return list(db.session.scalars(sa.select(Indicator).options(selectinload(Indicator.targets))
+                                   .order_by(Indicator.code)))
+
+
+def traffic_light(year: int) -> dict[str, int]:
+    """How many active indicators fall in each band this year so far (the committee's dashboard)."""
+    counts = {key: 0 for key in BANDS}
+    for s in all_series(db.session.scalars(sa.select(Indicator).where(Indicator.is_active.is_(True))
+                                           .options(selectinload(Indicator.targets))).all(), year):
+        counts[s.ytd_band] += 1
+    return counts
+
+
+def objectives(user, year: int | None = None) -> list[QualityObjective]:
+    stmt = sa.select(QualityObjective).options(selectinload(QualityObjective.indicators),
+                                               selectinload(QualityObjective.owner),
+                                               selectinload(QualityObjective.process))
+    if year:
+        stmt = stmt.where(QualityObjective.year == year)
+    rows = db.session.scalars(stmt.order_by(QualityObjective.year.desc(), QualityObjective.code)).all()
+    return [o for o in rows if access.can_view_objective(user, o)]
+
+
+def inbox(user) -> list[dict]:
+    """Measurements waiting for the committee's confirmation; periods the responsible has not measured."""
+    sections = []
+    if access.can_manage(user):
+        waiting = db.session.scalars(sa.select(Measurement).where(Measurement.state == "entered")
+                                     .options(selectinload(Measurement.indicator))
+                                     .order_by(Measurement.entered_at)).all()
+        if waiting:
+            sections.append({"title": "Mediciones de indicadores por confirmar", "items": [
+                {"label": f"{m.indicator.code} · {m.period_label}",
+                 "url": url_for("indicators.detail", code=m.indicator.code, year=m.year),
+                 "note": f"ingresada por {m.entered_by.full_name}", "overdue": False} for m in waiting]})
+    today = today_local()
+    mine = db.session.scalars(sa.select(Indicator).where(Indicator.responsible_id == user.id,
+                                                         Indicator.is_active.is_(True))).all()
+    measured = _measurements([i.id for i in mine], today.year)
+    items = []
+    for indicator in mine:
+        done = {m.period for m in measured.get(indicator.id, [])}
+        for p in periods_of(today.year, indicator.frequency):
+            if p.end < today and p.number not in done:
+                items.append({"label": f"{indicator.code} · {p.label}",
+                              "url": url_for("indicators.detail", code=indicator.code, year=today.year),
+                              "note": f"medición pendiente de {indicator.name}", "overdue": True})
+    if items:
+        sections.append({"title": "Mediciones de indicadores pendientes", "items": items})
+    return sections
