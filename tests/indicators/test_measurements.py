@@ -105,7 +105,7 @@ def test_disaggregated_totals_are_the_sums_of_the_parts(split_indicator, users):
 
 
 def test_a_missing_part_is_refused(split_indicator, users):
-    with pytest.raises(ServiceError, match="numerador \(región RM · hombres\)"):
+    with pytest.raises(ServiceError, match=r"numerador \(región RM · hombres\)"):
         service.enter(users["staff"], split_indicator, year=2026, period=1, parts=[
             {"region_code": "V", "sex": "F", "numerator": "8", "denominator": "10"},
             {"region_code": "V", "sex": "M", "numerator": "6", "denominator": "10"},
