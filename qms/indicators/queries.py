@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import url_for
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from qms.extensions import db
 from qms.indicators import access
@@ -156,29 +156,32 @@ def objectives(user, year: int | None = None) -> list[QualityObjective]:
 
 
 def inbox(user) -> list[dict]:
-    """Measurements waiting for the committee's confirmation; periods the responsible has not measured."""
+    """Measurements waiting for the committee's confirmation; periods the responsible has not measured.
+
+    One statement for most people (their indicators), two for a responsible or the committee.
+    """
     sections = []
     if access.can_manage(user):
         waiting = db.session.scalars(sa.select(Measurement).where(Measurement.state == "entered")
-                                     .options(selectinload(Measurement.indicator))
+                                     .options(joinedload(Measurement.indicator), joinedload(Measurement.entered_by))
                                      .order_by(Measurement.entered_at)).all()
         if waiting:
             sections.append({"title": "Mediciones de indicadores por confirmar", "items": [
                 {"label": f"{m.indicator.code} · {m.period_label}",
-                 "url": url_for("indicators.detail", code=m.indicator.code, year=m.year),
+                 "url": url_for("indicators.detail", indicator_code=m.indicator.code, year=m.year),
                  "note": f"ingresada por {m.entered_by.full_name}", "overdue": False} for m in waiting]})
     today = today_local()
     mine = db.session.scalars(sa.select(Indicator).where(Indicator.responsible_id == user.id,
                                                          Indicator.is_active.is_(True))).all()
-    measured = _measurements([i.id for i in mine], today.year)
-    items = []
-    for indicator in mine:
-        done = {m.period for m in measured.get(indicator.id, [])}
-        for p in periods_of(today.year, indicator.frequency):
-            if p.end < today and p.number not in done:
-                items.append({"label": f"{indicator.code} · {p.label}",
-                              "url": url_for("indicators.detail", code=indicator.code, year=today.year),
-                              "note": f"medición pendiente de {indicator.name}", "overdue": True})
+    if not mine:
+        return sections
+    measured = set(db.session.execute(sa.select(Measurement.indicator_id, Measurement.period).where(
+        Measurement.indicator_id.in_([i.id for i in mine]), Measurement.year == today.year)).all())
+    items = [{"label": f"{indicator.code} · {p.label}",
+              "url": url_for("indicators.detail", indicator_code=indicator.code, year=today.year),
+              "note": f"medición pendiente de {indicator.name}", "overdue": True}
+             for indicator in mine for p in periods_of(today.year, indicator.frequency)
+             if p.end < today and (indicator.id, p.number) not in measured]
     if items:
         sections.append({"title": "Mediciones de indicadores pendientes", "items": items})
     return sections

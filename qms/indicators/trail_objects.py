@@ -36,14 +36,14 @@ register(ObjectKind(
     object_type="indicator", label="Indicador",
     load=loader(Indicator), can_view=access.can_view, visible_query=_visible_indicators,
     describe=lambda i: f"{i.code} · {i.name}",
-    link=lambda i: url_for("indicators.detail", code=i.code),
+    link=lambda i: url_for("indicators.detail", indicator_code=i.code),
 ))
 register(ObjectKind(
     object_type="objective", label="Objetivo de la calidad",
     load=loader(QualityObjective, selectinload(QualityObjective.indicators)),
     can_view=access.can_view_objective, visible_query=_visible_objectives,
     describe=lambda o: f"{o.code} · {o.statement[:80]}",
-    link=lambda o: url_for("indicators.objective", code=o.code),
+    link=lambda o: url_for("indicators.objective", objective_code=o.code),
 ))
 register(ObjectKind(
     object_type="indicator_settings", label="Bandas de cumplimiento",
