@@ -43,8 +43,8 @@ def export_rows(indicators, year: int):
         parts = m.parts or [None]
         for part in parts:
             source = part or m
-            yield [indicator.code, year, number, label, getattr(part, "region_code", None) or "",
-                   SEXES.get(getattr(part, "sex", None) or "", ""), float(source.numerator),
+            yield [indicator.code, year, number, label, getattr(part, "region_code", None),
+                   SEXES.get(getattr(part, "sex", None) or ""), float(source.numerator),
                    None if source.denominator is None else float(source.denominator),
                    float(m.value) if part is None else None, m.state_label, m.comment]
 
