@@ -145,6 +145,7 @@ def _register_optional_commands() -> None:
     """Attach the command groups that other modules own."""
     from qms.backup.cli import backup_command, restore_command
     from qms.documents.cli import render_command
+    from qms.indicators.cli import indicators_group
     from qms.search.cli import search_group
     from qms.storage.cli import storage_group
 
@@ -154,6 +155,7 @@ def _register_optional_commands() -> None:
     main.add_command(restore_command, "restore")
     main.add_command(search_group, "search")
     main.add_command(storage_group, "storage")
+    main.add_command(indicators_group, "indicators")
 
 
 _register_optional_commands()

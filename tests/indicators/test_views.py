@@ -167,3 +167,23 @@ def test_the_dashboard_shows_the_traffic_light(app, client, login, indicator, us
     page = client.get("/tablero?year=2026").get_data(as_text=True)
     assert "No cumple: <strong>1</strong>" in page
     assert 'data-band="fails"' in page and "vendor/chartjs/chart.umd.min.js" in page
+
+
+def test_the_cli_lists_and_exports(app, indicator, users, tmp_path):
+    import json
+
+    from qms.indicators import service
+    from qms.indicators.cli import export_command, list_command
+
+    m = service.enter(users["staff"], indicator, year=2026, period=1, numerator="45", denominator="50")
+    service.confirm(users["quality"], m)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    listing = json.loads(runner.invoke(list_command, ["--json", "--year", "2026"]).output)
+    assert (listing[0]["code"], listing[0]["ytd_value"], listing[0]["band"]) == (
+        indicator.code, 90.0, "meets")
+    target = tmp_path / "mediciones.xlsx"
+    result = runner.invoke(export_command, ["2026", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[1][:3] == (indicator.code, 2026, 1)
