@@ -269,3 +269,23 @@ def pending_acknowledgements(limit: int = 10) -> tuple[list[tuple[str, str, int]
         .where(DocumentVersion.state == "effective", ~read)
         .group_by(Document.code, DocumentVersion.title).order_by(pending.desc(), Document.code)).all()
     return [tuple(r) for r in rows[:limit]], sum(r.pending for r in rows)
+
+
+def review_changes(start, end) -> dict:
+    """Documents issued (first version in force), revised (a later version in force) and made
+    obsolete in the period, for a management review (plain lines)."""
+    from qms.timeutil import to_local
+
+    effective = db.session.execute(
+        sa.select(Document.code, DocumentVersion.title, DocumentVersion.number)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(DocumentVersion.effective_date >= start, DocumentVersion.effective_date <= end)
+        .order_by(Document.code)).all()
+    obsolete = [row for row in db.session.execute(
+        sa.select(Document.code, DocumentVersion.title, DocumentVersion.number, DocumentVersion.obsolete_at)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(DocumentVersion.obsolete_at.is_not(None)).order_by(Document.code)).all()
+        if start <= to_local(row.obsolete_at).date() <= end]
+    return {"issued": [f"{c} {t}" for c, t, n in effective if n == 1],
+            "revised": [f"{c} {t} (versión {n:02d})" for c, t, n in effective if n > 1],
+            "obsolete": [f"{c} {t} (versión {n:02d})" for c, t, n, _at in obsolete]}
