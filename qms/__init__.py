@@ -26,6 +26,7 @@ BLUEPRINTS = (
     "qms.nonconformities.views",
     "qms.indicators.views",
     "qms.indicators.transfer_views",
+    "qms.reviews.views",
     "qms.home.dashboard",
 )
 
@@ -45,6 +46,7 @@ MODEL_MODULES = (
     "qms.actions.models",
     "qms.nonconformities.models",
     "qms.indicators.models",
+    "qms.reviews.models",
 )
 
 
@@ -70,6 +72,7 @@ REGISTRATIONS = (
     "qms.auth.trail_objects",
     "qms.docgen.trail_objects",
     "qms.indicators.trail_objects",
+    "qms.reviews.trail_objects",
     "qms.nonconformities.queries",
 )
 

@@ -53,3 +53,17 @@ def split_trends(series) -> list[dict]:
                        "unit": indicator.unit_label,
                        "datasets": [{"label": indicator.code, "data": values}, _target_line(series, len(codes))]})
     return charts
+
+
+def part_values(series) -> dict[str, Decimal | None]:
+    """The year so far per sex and per region of a disaggregated indicator (labels: «Mujeres», «V»)."""
+    confirmed = [p.confirmed for p in series.periods if p.confirmed is not None]
+    parts = [part for m in confirmed for part in m.parts]
+    factor, out = series.indicator.factor, {}
+    for sex, label in SEXES.items():
+        mine = [(p.numerator, p.denominator) for p in parts if p.sex == sex]
+        if mine:
+            out[label] = pooled(mine, factor)
+    for code in dict.fromkeys(p.region_code for p in parts if p.region_code):
+        out[code] = pooled([(p.numerator, p.denominator) for p in parts if p.region_code == code], factor)
+    return out

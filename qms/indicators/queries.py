@@ -185,3 +185,51 @@ def inbox(user) -> list[dict]:
     if items:
         sections.append({"title": "Mediciones de indicadores pendientes", "items": items})
     return sections
+
+
+def objectives_summary(year: int) -> list[dict]:
+    """The year's objectives with how many of their indicators meet, for a management review."""
+    rows = db.session.scalars(sa.select(QualityObjective).where(QualityObjective.year == year)
+                              .options(selectinload(QualityObjective.indicators).selectinload(Indicator.targets))
+                              .order_by(QualityObjective.code)).all()
+    out = []
+    for o in rows:
+        series = all_series(o.indicators, year)
+        meets = sum(1 for s in series if s.ytd_band == "meets")
+        out.append({"code": o.code, "statement": o.statement, "state": o.state_label,
+                    "summary": f"{meets} de {len(series)} indicadores cumplen la meta a la fecha"})
+    return out
+
+
+def perspective_lines(year: int) -> list[str]:
+    """The gender and territorial results of the year: each disaggregated indicator's value per
+    sex and per region, and the processes whose strategic products carry either flag."""
+    from qms.indicators.charts import part_values
+    from qms.indicators.compliance import shown
+    from qms.org.models import Process
+
+    lines = []
+    flagged = db.session.scalars(sa.select(Process).where(sa.or_(Process.has_gender_focus.is_(True),
+                                                                 Process.has_territorial_focus.is_(True)))
+                                 .order_by(Process.code)).all()
+    for p in flagged:
+        focus = " y ".join(x for x in ("enfoque de género" if p.has_gender_focus else "",
+                                       "perspectiva territorial" if p.has_territorial_focus else "") if x)
+        lines.append(f"Proceso {p.code} {p.name}: {focus}.")
+    indicators = db.session.scalars(sa.select(Indicator).where(
+        Indicator.is_active.is_(True), sa.or_(Indicator.is_by_sex.is_(True), Indicator.is_by_region.is_(True)))
+        .options(selectinload(Indicator.targets)).order_by(Indicator.code)).all()
+    for s in all_series(indicators, year):
+        values = part_values(s)
+        if values:
+            lines.append(f"{s.indicator.code}: " + "; ".join(f"{k} {shown(v)}" for k, v in values.items()) + ".")
+    return lines
+
+
+def summary_rows(series) -> list[list[str]]:
+    """``[indicator, «value unit (meta …; band)»]`` rows of a year's series, as reports print them."""
+    from qms.indicators.compliance import shown
+
+    return [[f"{s.indicator.code} {s.indicator.name}",
+             f"{shown(s.ytd_value)} {s.indicator.unit_label} (meta {shown(s.target)}; {s.ytd_label})"]
+            for s in series]

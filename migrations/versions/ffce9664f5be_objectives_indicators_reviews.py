@@ -1,8 +1,9 @@
-"""Quality objectives, indicators, their measurements and compliance bands; the roles get their permissions
+"""Quality objectives, indicators, measurements and compliance bands; management reviews and their
+decisions; the default roles get the new permissions
 
 Revision ID: ffce9664f5be
 Revises: 5b1e0c7d9a42
-Create Date: 2026-12-01 16:25:22.669242
+Create Date: 2026-12-01 16:37:31.312356
 
 """
 from alembic import op
@@ -26,6 +27,34 @@ def upgrade():
     sa.Column('partial_from', sa.Numeric(precision=16, scale=4), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_settings'))
     )
+    op.create_table('management_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('planned_on', sa.Date(), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=True),
+    sa.Column('agenda', sa.Text(), nullable=False),
+    sa.Column('participants', sa.JSON(), nullable=False),
+    sa.Column('analysis', sa.JSON(), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=True),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at', qms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('acta_sha256', sa.String(length=64), nullable=True),
+    sa.Column('acta_record_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_management_reviews_approved_by_id_users')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_management_reviews_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_management_reviews')),
+    sa.UniqueConstraint('code', name=op.f('uq_management_reviews_code'))
+    )
+    with op.batch_alter_table('management_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_management_reviews_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_management_reviews_year'), ['year'], unique=False)
+
     op.create_table('quality_objectives',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -83,6 +112,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_indicators_objective_id'), ['objective_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_indicators_process_id'), ['process_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_indicators_responsible_id'), ['responsible_id'], unique=False)
+
+    op.create_table('management_review_decisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['actions.id'], name=op.f('fk_management_review_decisions_action_id_actions')),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_management_review_decisions_owner_id_users')),
+    sa.ForeignKeyConstraint(['review_id'], ['management_reviews.id'], name=op.f('fk_management_review_decisions_review_id_management_reviews'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_management_review_decisions')),
+    sa.UniqueConstraint('review_id', 'number', name=op.f('uq_management_review_decisions_review_id'))
+    )
+    with op.batch_alter_table('management_review_decisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_management_review_decisions_action_id'), ['action_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_management_review_decisions_review_id'), ['review_id'], unique=False)
 
     op.create_table('indicator_measurements',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -222,6 +271,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_indicator_measurements_indicator_id'))
 
     op.drop_table('indicator_measurements')
+    with op.batch_alter_table('management_review_decisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_management_review_decisions_review_id'))
+        batch_op.drop_index(batch_op.f('ix_management_review_decisions_action_id'))
+
+    op.drop_table('management_review_decisions')
     with op.batch_alter_table('indicators', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_indicators_responsible_id'))
         batch_op.drop_index(batch_op.f('ix_indicators_process_id'))
@@ -235,5 +289,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_quality_objectives_owner_id'))
 
     op.drop_table('quality_objectives')
+    with op.batch_alter_table('management_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_management_reviews_year'))
+        batch_op.drop_index(batch_op.f('ix_management_reviews_state'))
+
+    op.drop_table('management_reviews')
     op.drop_table('indicator_settings')
     # ### end Alembic commands ###
