@@ -12,7 +12,10 @@
     var colour = spec.kind === "target" ? "#dc3545" : (spec.colour || COLOURS[index % COLOURS.length]);
     var out = { label: spec.label, data: spec.data, borderColor: colour, backgroundColor: colour,
                 spanGaps: true, tension: 0.2 };
-    if (spec.tones) { out.backgroundColor = spec.tones.map(function (t) { return TONES[t] || colour; }); }
+    if (spec.tones) {
+      out.backgroundColor = spec.tones.map(function (t) { return TONES[t] || colour; });
+      out.borderColor = "#fff";
+    }
     if (spec.kind === "target") {
       out.type = "line"; out.borderDash = [6, 4]; out.pointRadius = 0; out.fill = false;
       out.backgroundColor = "transparent";
