@@ -42,7 +42,7 @@ def render_command(code: str, output: str):
     else:
         context = acta_context(review)
         if review.snapshot is None:
-            context["inputs"] = [{"title": s["title"], "facts": s["facts"], "tables": s["tables"],
+            context["inputs"] = [{"title": s["title"], "facts": s["facts"], "tables": s["tables"], "chart": s["chart"],
                                   "analysis": (review.analysis or {}).get(s["key"], "")}
                                  for s in pack_for(review)["sections"]]
         context["report"]["draft"] = f"revisión {review.state_label.lower()}, acta sin aprobar"

@@ -10,7 +10,7 @@ from qms.timeutil import format_date, format_datetime, now_utc
 def acta_context(review) -> dict:
     pack = review.snapshot or {}
     analysis = review.analysis or {}
-    sections = [{"title": s["title"], "facts": s["facts"], "tables": s["tables"],
+    sections = [{"title": s["title"], "facts": s["facts"], "tables": s["tables"], "chart": s.get("chart"),
                  "analysis": analysis.get(s["key"], "")} for s in pack.get("sections", [])]
     return {
         "institution": institution_header(),

@@ -140,7 +140,12 @@ def test_the_approved_acta_is_a_record_with_every_input_and_decision(users, proc
     record = db.session.get(Record, review.acta_record_id)
     assert record.type.code == "ACTA-RD"
     text = "\n".join(p.text for p in Docx(io.BytesIO(store.read(review.acta_sha256))).paragraphs)
-    tables = Docx(io.BytesIO(store.read(review.acta_sha256))).tables
+    acta = Docx(io.BytesIO(store.read(review.acta_sha256)))
+    tables = acta.tables
+    # Each input with something to chart (here the indicators by band) carries it as a picture.
+    charted = [x for x in review.snapshot["sections"] if x["chart"] and x["chart"]["labels"]]
+    assert [x["key"] for x in charted] == ["c5_monitoring"]
+    assert len(acta.inline_shapes) == len(charted)
     cells = " ".join(c.text for t in tables for row in t.rows for c in row.cells)
     for title in INPUTS.values():
         assert title in text
