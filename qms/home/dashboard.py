@@ -27,14 +27,14 @@ def _bars(labels, values, label: str, **extra) -> dict:
     return {"type": "bar", "labels": list(labels), "datasets": [{"label": label, "data": list(values)}], **extra}
 
 
-def charts(year: int) -> dict:
-    """The dashboard's figures for ``year`` (documents, CAPA, PNC, findings, indicators)."""
+def charts(year: int, series) -> dict:
+    """The dashboard's figures for ``year`` (documents, CAPA, PNC, findings, and the indicators' ``series``)."""
     document_states = documents.version_state_counts()
     due = documents.review_due()
     capa = actions.state_and_age_counts()
     pnc = nonconformities.per_month_and_process(year)
     clauses = audits.findings_by_clause(year)
-    light = indicators.traffic_light(year)
+    light = indicators.traffic_light(series)
     acks, ack_total = documents.pending_acknowledgements()
     return {
         "documents": _bars(document_states, document_states.values(), "Versiones"),
@@ -58,6 +58,5 @@ def charts(year: int) -> dict:
 @permission_required(P.INDICATOR_VIEW)
 def index():
     year = year_arg() or today_local().year
-    return render_template("home/dashboard.html", year=year, data=charts(year),
-                           series=[s for s in indicators.all_series(indicators.every_indicator(), year)
-                                   if s.indicator.is_active])
+    series = indicators.active_series(year)
+    return render_template("home/dashboard.html", year=year, data=charts(year, series), series=series)

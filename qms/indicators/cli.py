@@ -29,17 +29,18 @@ def list_command(year: int | None, as_json: bool):
     from qms.indicators import queries
 
     year = year or today_local().year
+    series = queries.all_series(queries.every_indicator(), year)
     rows = [{"code": s.indicator.code, "name": s.indicator.name, "process": s.indicator.process.code,
              "unit": s.indicator.unit, "direction": s.indicator.direction, "frequency": s.indicator.frequency,
              "year": year, "target": _number(s.target), "ytd_value": _number(s.ytd_value),
              "ytd_compliance_pct": _number(s.ytd_pct), "band": s.ytd_band, "active": s.indicator.is_active}
-            for s in queries.all_series(queries.every_indicator(), year)]
+            for s in series]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     from qms.indicators.compliance import BANDS, shown
 
-    for row, s in zip(rows, queries.all_series(queries.every_indicator(), year)):
+    for row, s in zip(rows, series):
         click.echo(f"{row['code']:<14} {row['process']:<6} meta {shown(s.target):>7} · año {shown(s.ytd_value):>7} "
                    f"· {BANDS[row['band']][0]:<20} {row['name']}")
 

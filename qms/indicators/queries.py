@@ -61,12 +61,14 @@ class YearSeries:
         return BANDS[self.ytd_band][1]
 
 
-def _measurements(indicator_ids, year: int) -> dict[int, list[Measurement]]:
-    rows = db.session.scalars(sa.select(Measurement).where(
-        Measurement.indicator_id.in_(indicator_ids), Measurement.year == year)
-        .options(selectinload(Measurement.parts), selectinload(Measurement.evidence),
-                 selectinload(Measurement.entered_by), selectinload(Measurement.confirmed_by))
-        .order_by(Measurement.period, Measurement.revision)).all()
+def _measurements(indicator_ids, year: int, detail: bool = True) -> dict[int, list[Measurement]]:
+    """The year's measurements of the indicators, by indicator; ``detail`` also loads their parts,
+    evidence and people (an indicator's page), which summaries (the dashboard, the register) skip."""
+    stmt = sa.select(Measurement).where(Measurement.indicator_id.in_(indicator_ids), Measurement.year == year)
+    if detail:
+        stmt = stmt.options(selectinload(Measurement.parts), selectinload(Measurement.evidence),
+                            selectinload(Measurement.entered_by), selectinload(Measurement.confirmed_by))
+    rows = db.session.scalars(stmt.order_by(Measurement.period, Measurement.revision)).all()
     grouped: dict[int, list[Measurement]] = {}
     for m in rows:
         grouped.setdefault(m.indicator_id, []).append(m)
@@ -125,9 +127,10 @@ def register(user, year: int, only_active: bool = True) -> list[YearSeries]:
     return all_series(indicators, year)
 
 
-def all_series(indicators, year: int) -> list[YearSeries]:
+def all_series(indicators, year: int, detail: bool = False) -> list[YearSeries]:
+    """The year's series of several indicators in a fixed number of statements (``detail``: with parts)."""
     ids = [i.id for i in indicators]
-    measurements, links, bands = _measurements(ids, year), _links(ids), thresholds()
+    measurements, links, bands = _measurements(ids, year, detail), _links(ids), thresholds()
     return [build_series(i, year, measurements.get(i.id, []), links, bands) for i in indicators]
 
 
@@ -136,13 +139,20 @@ def every_indicator() -> list[Indicator]:
                                    .order_by(Indicator.code)))
 
 
-def traffic_light(year: int) -> dict[str, int]:
-    """How many active indicators fall in each band this year so far (the committee's dashboard)."""
+def traffic_light(series: list[YearSeries]) -> dict[str, int]:
+    """How many of the series fall in each band this year so far (the committee's dashboard)."""
     counts = {key: 0 for key in BANDS}
-    for s in all_series(db.session.scalars(sa.select(Indicator).where(Indicator.is_active.is_(True))
-                                           .options(selectinload(Indicator.targets))).all(), year):
+    for s in series:
         counts[s.ytd_band] += 1
     return counts
+
+
+def active_series(year: int) -> list[YearSeries]:
+    """Every active indicator's year, with what a summary row shows loaded alongside."""
+    indicators = db.session.scalars(sa.select(Indicator).where(Indicator.is_active.is_(True))
+                                    .options(selectinload(Indicator.targets), selectinload(Indicator.process))
+                                    .order_by(Indicator.code)).all()
+    return all_series(indicators, year)
 
 
 def objectives(user, year: int | None = None) -> list[QualityObjective]:
@@ -219,7 +229,7 @@ def perspective_lines(year: int) -> list[str]:
     indicators = db.session.scalars(sa.select(Indicator).where(
         Indicator.is_active.is_(True), sa.or_(Indicator.is_by_sex.is_(True), Indicator.is_by_region.is_(True)))
         .options(selectinload(Indicator.targets)).order_by(Indicator.code)).all()
-    for s in all_series(indicators, year):
+    for s in all_series(indicators, year, detail=True):
         values = part_values(s)
         if values:
             lines.append(f"{s.indicator.code}: " + "; ".join(f"{k} {shown(v)}" for k, v in values.items()) + ".")

@@ -10,7 +10,6 @@ TRAIL_ACTION_LABELS = {
     "indicator.target_set": "Meta del indicador fijada",
     "indicator.bands_set": "Bandas de cumplimiento modificadas",
     "indicator.action_raised": "Acción correctiva abierta desde el indicador",
-    "indicator.measurements_imported": "Mediciones importadas desde Excel",
     "measurement.entered": "Medición ingresada",
     "measurement.changed": "Medición modificada antes de confirmarse",
     "measurement.corrected": "Corrección de una medición confirmada",

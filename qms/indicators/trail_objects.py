@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from qms.core import permissions as P
 from qms.indicators import access
-from qms.indicators.models import Indicator, QualityObjective
+from qms.indicators.models import ComplianceSettings, Indicator, QualityObjective
 from qms.indicators.trail_labels import TRAIL_ACTION_LABELS
 from qms.trail.registry import ObjectKind, holders_of, loader, open_to, register
 from qms.trail.wording import register_actions
@@ -47,7 +47,7 @@ register(ObjectKind(
 ))
 register(ObjectKind(
     object_type="indicator_settings", label="Bandas de cumplimiento",
-    load=lambda ids: {i: object() for i in ids}, **open_to(holders_of(P.INDICATOR_VIEW, P.INDICATOR_MANAGE)),
+    load=loader(ComplianceSettings), **open_to(holders_of(P.INDICATOR_VIEW, P.INDICATOR_MANAGE)),
     describe=lambda _s: "Bandas de cumplimiento", link=lambda _s: url_for("indicators.settings"),
 ))
 

@@ -23,7 +23,6 @@ from qms.extensions import db
 from qms.indicators import measurements
 from qms.indicators.models import SEXES, Indicator, Measurement
 from qms.indicators.periods import Period
-from qms.trail import service as trail
 
 HEADERS = ["Código", "Año", "Periodo", "Nombre del periodo", "Región", "Sexo", "Numerador", "Denominador",
            "Valor", "Estado", "Comentario"]
@@ -155,8 +154,6 @@ def import_measurements(actor, data: bytes, *, dry_run: bool) -> ImportReport:
     report.problems.sort()
     if not groups and not report.problems:
         report.problems.append((1, "La planilla no tiene filas de mediciones bajo los encabezados."))
+    # Each imported measurement has its own trail entry, on its indicator (``measurements.enter``).
     report.applied = report.ok and not dry_run
-    if report.applied:
-        trail.record(actor, "indicator.measurements_imported", "indicator_settings", 1, "Importación de mediciones",
-                     {"periods": report.periods})
     return report

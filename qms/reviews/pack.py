@@ -69,7 +69,7 @@ def compile_pack(start, end, year: int, previous_decisions: list) -> dict:
     capa = actions.review_summary(start, end)
     pnc = nonconformities.review_summary(start, end)
     aud = audits.review_summary(start, end)
-    series = [s for s in indicators.all_series(indicators.every_indicator(), year) if s.indicator.is_active]
+    series = indicators.active_series(year)
     objectives = indicators.objectives_summary(year)
     by_process: dict = {}
     for s in series:
