@@ -197,6 +197,31 @@ def add_evidence(actor, measurement: Measurement, data: bytes, filename: str) ->
     return evidence
 
 
+def link_record(actor, measurement: Measurement, record_code: str) -> MeasurementEvidence:
+    """Name a record of the register (``REG-2026-001``) as a medio de verificación of a measurement."""
+    from qms.records import queries as records
+
+    _check_measurer(actor, measurement.indicator)
+    lock(measurement)
+    if measurement.is_confirmed:
+        raise ServiceError("La medición está confirmada: sus medios de verificación ya no cambian.",
+                           field="record_code")
+    code = text(record_code, "El código del registro", "record_code", max_length=40)
+    record = records.visible_record_by_code(actor, code)
+    if record is None:
+        raise ServiceError(f"No existe el registro «{code}» o usted no puede verlo.", field="record_code")
+    if any(e.record_id == record.id for e in measurement.evidence):
+        raise ServiceError(f"El registro {record.code} ya es un medio de verificación de esta medición.",
+                           field="record_code")
+    evidence = MeasurementEvidence(measurement=measurement, record_id=record.id,
+                                   record_label=f"{record.code} · {record.title}"[:300], added_by_id=actor.id)
+    db.session.add(evidence)
+    db.session.flush()
+    trail.record(actor, "measurement.evidence_added", "indicator", measurement.indicator_id,
+                 measurement.indicator.code, {"period": measurement.period_label, "record": record.code})
+    return evidence
+
+
 def raise_action(actor, measurement: Measurement, owner):
     """Open the corrective action of a confirmed period below target, pre-filled and linked."""
     from qms.actions import service as actions

@@ -23,6 +23,7 @@ from qms.indicators.measurements import (  # noqa: F401  (the public operations 
     confirm,
     correct,
     enter,
+    link_record,
     raise_action,
 )
 from qms.indicators.models import (

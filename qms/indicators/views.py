@@ -178,6 +178,15 @@ def add_evidence(measurement_id: int):
                lambda e: f"Se adjuntó «{e.filename}».", _back(m.indicator, m.year), _again(m.indicator, m.year))
 
 
+@bp.route("/medicion/<int:measurement_id>/registro", methods=["POST"])
+@login_required
+def link_record(measurement_id: int):
+    m = _measurement(measurement_id)
+    return run(lambda: service.link_record(acting_user(), m, request.form.get("record_code", "")),
+               lambda e: f"Se vinculó el registro {e.record_label}.", _back(m.indicator, m.year),
+               _again(m.indicator, m.year))
+
+
 @bp.route("/evidencia/<int:measurement_evidence_id>")
 @login_required
 def evidence(measurement_evidence_id: int):

@@ -183,3 +183,22 @@ def test_codes_come_from_the_shared_counter(indicator, users, process):
     objective = service.save_objective(users["quality"], None, year=2026, statement="Mejorar la atención",
                                        owner=users["quality"])
     assert (indicator.code, other.code, objective.code) == ("IND-SIAC-01", "IND-SIAC-02", "OBJ-2026-01")
+
+
+def test_a_record_of_the_register_can_prove_a_measurement(indicator, users):
+    from qms.records import service as records
+    from qms.records.models import RecordType
+    from tests.audits.factories import load_record_types
+
+    load_record_types()
+    kind = db.session.scalar(sa.select(RecordType).where(RecordType.code == "REG-IND"))
+    record = records.create_record(users["quality"], record_type=kind, title="Planilla SIAC del primer trimestre",
+                                   record_date=date(2026, 4, 5), data=b"%PDF-1.4 planilla", filename="siac.pdf")
+    m = service.enter(users["staff"], indicator, year=2026, period=1, numerator="40", denominator="50")
+    with pytest.raises(ServiceError, match="No existe el registro «REG-1999-999»"):
+        service.link_record(users["staff"], m, "REG-1999-999")
+    evidence = service.link_record(users["quality"], m, record.code.lower())
+    assert (evidence.record_id, evidence.sha256) == (record.id, None)
+    assert evidence.record_label.startswith(record.code)
+    with pytest.raises(ServiceError, match="ya es un medio de verificación"):
+        service.link_record(users["quality"], m, record.code)
