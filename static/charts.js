@@ -32,6 +32,8 @@
                     plugins: { legend: { position: "bottom" } },
                     scales: type === "doughnut" ? {} : { y: { beginAtZero: true,
                       title: { display: !!spec.unit, text: spec.unit || "" } } } };
+    if (spec.integer && options.scales.y) { options.scales.y.ticks = { precision: 0 }; }
+    if (spec.horizontal && spec.integer) { options.scales.x = { beginAtZero: true, ticks: { precision: 0 } }; }
     if (spec.stacked) { options.scales.x = { stacked: true }; options.scales.y.stacked = true; }
     if (spec.horizontal) { options.indexAxis = "y"; }
     new Chart(canvas, { type: type, data: { labels: spec.labels,

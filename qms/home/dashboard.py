@@ -24,7 +24,8 @@ MONTHS = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", 
 
 
 def _bars(labels, values, label: str, **extra) -> dict:
-    return {"type": "bar", "labels": list(labels), "datasets": [{"label": label, "data": list(values)}], **extra}
+    return {"type": "bar", "integer": True, "labels": list(labels), "datasets": [{"label": label, "data": list(values)}],
+            **extra}
 
 
 def charts(year: int, series) -> dict:
@@ -42,7 +43,7 @@ def charts(year: int, series) -> dict:
         "capa_states": _bars(capa["states"], capa["states"].values(), "Acciones"),
         "capa_ages": _bars(capa["ages"], capa["ages"].values(), "Acciones abiertas"),
         "capa_open": sum(capa["ages"].values()),
-        "pnc": {"type": "bar", "stacked": True, "labels": MONTHS, "datasets": [
+        "pnc": {"type": "bar", "stacked": True, "integer": True, "labels": MONTHS, "datasets": [
             {"label": code, "data": pnc["counts"][code], "stack": "pnc"} for code in pnc["processes"]]},
         "pnc_total": pnc["total"],
         "clauses": _bars([c for c, _n in clauses], [n for _c, n in clauses], "Hallazgos", horizontal=True),

@@ -113,9 +113,13 @@ def detail(indicator_code: str):
 def _detail_page(indicator: Indicator, year: int):
     series = queries.series(indicator, year)
     keys = part_keys(indicator) if indicator.is_disaggregated else []
+    # The form offers the first ended period without a measurement (else the last one ended).
+    ended = [p for p in series.periods if p.end < today_local()]
+    default_period = next((p.number for p in ended if p.latest is None), ended[-1].number if ended else 1)
     return render_template(
         "indicators/detail.html", indicator=indicator, year=year, series=series, form=CsrfForm(),
         chart=charts.trend(series), split_charts=charts.split_trends(series), part_keys=keys,
+        default_period=default_period,
         part_field=part_field, sexes=SEXES, region_names={r.code: r.name for r in regions()},
         periods=periods_of(year, indicator.frequency), today=today_local(),
         can_measure=access.can_measure(current_user, indicator), can_manage=access.can_manage(current_user),

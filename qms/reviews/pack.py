@@ -38,7 +38,7 @@ def _table(title: str, counts: dict) -> dict:
 
 
 def _bars(counts: dict, label: str) -> dict:
-    return {"type": "bar", "labels": [str(k) for k in counts], "datasets": [{"label": label,
+    return {"type": "bar", "integer": True, "labels": [str(k) for k in counts], "datasets": [{"label": label,
                                                                               "data": list(counts.values())}]}
 
 
