@@ -213,19 +213,11 @@ def objectives_summary(year: int) -> list[dict]:
 
 def perspective_lines(year: int) -> list[str]:
     """The gender and territorial results of the year: each disaggregated indicator's value per
-    sex and per region, and the processes whose strategic products carry either flag."""
+    sex and per region."""
     from qms.indicators.charts import part_values
     from qms.indicators.compliance import shown
-    from qms.org.models import Process
 
     lines = []
-    flagged = db.session.scalars(sa.select(Process).where(sa.or_(Process.has_gender_focus.is_(True),
-                                                                 Process.has_territorial_focus.is_(True)))
-                                 .order_by(Process.code)).all()
-    for p in flagged:
-        focus = " y ".join(x for x in ("enfoque de género" if p.has_gender_focus else "",
-                                       "perspectiva territorial" if p.has_territorial_focus else "") if x)
-        lines.append(f"Proceso {p.code} {p.name}: {focus}.")
     indicators = db.session.scalars(sa.select(Indicator).where(
         Indicator.is_active.is_(True), sa.or_(Indicator.is_by_sex.is_(True), Indicator.is_by_region.is_(True)))
         .options(selectinload(Indicator.targets)).order_by(Indicator.code)).all()

@@ -8,11 +8,15 @@ their ``queries.py``.
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from qms.actions import queries as actions
 from qms.audits import queries as audits
 from qms.documents import queries as documents
+from qms.extensions import db
 from qms.indicators import queries as indicators
 from qms.nonconformities import queries as nonconformities
+from qms.org.models import Process
 from qms.timeutil import format_date, format_datetime, now_utc
 
 #: Input key -> title, in the order of the minutes.
@@ -116,11 +120,28 @@ def compile_pack(start, end, year: int, previous_decisions: list) -> dict:
         _section("e_risks", [f"Acciones preventivas del periodo: {len(capa['preventive'])}."] + capa["preventive"]),
         _section("f_improvement", [f"Oportunidades de mejora de auditorías: {len(aud['opportunities'])}."]
                  + aud["opportunities"] + [f"Acciones de mejora: {len(capa['improvement'])}."] + capa["improvement"]),
-        _section("pmg_perspectives", indicators.perspective_lines(year),
+        _section("pmg_perspectives", _flagged_processes() + indicators.perspective_lines(year),
                  [{"title": "Indicadores desagregados por sexo o región", "rows": _indicator_rows(split)}]),
     ]
     return {"compiled_at": format_datetime(now_utc()), "period": f"{format_date(start)} al {format_date(end)}",
             "year": year, "sections": sections}
+
+
+def _flagged_processes() -> list[str]:
+    """Each process whose strategic products carry the gender or territorial flag, with the state
+    of its procedures (the controlled documents of the process)."""
+    lines = []
+    flagged = db.session.scalars(sa.select(Process).where(sa.or_(Process.has_gender_focus.is_(True),
+                                                                 Process.has_territorial_focus.is_(True)))
+                                 .order_by(Process.code)).all()
+    for p in flagged:
+        focus = " y ".join(x for x in ("enfoque de género" if p.has_gender_focus else "",
+                                       "perspectiva territorial" if p.has_territorial_focus else "") if x)
+        docs = [f"{d.code} ({d.latest_version.state_label if d.latest_version else 'sin versión'})"
+                for d in documents.documents_of_process(p.id)]
+        lines.append(f"Proceso {p.code} {p.name} ({focus}): " + (", ".join(docs) if docs else
+                                                                "sin procedimientos registrados") + ".")
+    return lines
 
 
 def _band_counts(series) -> dict:

@@ -154,3 +154,25 @@ def test_the_approved_acta_is_a_record_with_every_input_and_decision(users, proc
     assert "Persona Approver" in cells and "Sí" in cells
     with pytest.raises(ServiceError, match="aprobada"):
         service.save_analysis(users["quality"], review, {"a_previous": "otro"})
+
+
+@pytest.mark.soffice
+def test_the_acta_lays_out_in_libreoffice_with_every_input(users, process, review, tmp_path):
+    import shutil
+
+    from qms.storage import store
+    from tests.docgen.test_libreoffice import SOFFICE, to_pdf_pages
+
+    if SOFFICE is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) o pdftotext no están instalados")
+    _indicator_below_target(users, process)
+    service.hold(users["quality"], review, held_on=date(2026, 11, 15), attended_ids=[users["approver"].id])
+    _analyse_all(users, review)
+    service.approve(users["approver"], review, PASSWORD)
+    db.session.commit()
+    pages = to_pdf_pages(store.read(review.acta_sha256), tmp_path)
+    text = " ".join(" ".join(page.split()) for page in pages)
+    assert all("Código: RD-2026-01" in page for page in pages)
+    for title in INPUTS.values():
+        assert " ".join(title.split()) in text, title
+    assert "Persona Approver" in text
