@@ -202,3 +202,16 @@ def test_a_record_of_the_register_can_prove_a_measurement(indicator, users):
     assert evidence.record_label.startswith(record.code)
     with pytest.raises(ServiceError, match="ya es un medio de verificación"):
         service.link_record(users["quality"], m, record.code)
+
+
+def test_an_objective_is_closed_once_and_the_frequency_is_fixed_by_measurements(indicator, users, process):
+    objective = service.save_objective(users["quality"], None, year=2026, statement="Responder a tiempo",
+                                       owner=users["quality"])
+    service.close_objective(users["quality"], objective, "achieved")
+    with pytest.raises(ServiceError, match="ya está cerrado"):
+        service.close_objective(users["quality"], objective, "not_achieved")
+    service.enter(users["staff"], indicator, year=2026, period=1, numerator="40", denominator="50")
+    with pytest.raises(ServiceError, match="frecuencia no se cambia"):
+        service.save_indicator(users["quality"], indicator, name=indicator.name, process=process,
+                               responsible=users["staff"], numerator_definition="N", denominator_definition="D",
+                               frequency="monthly")
