@@ -1,4 +1,5 @@
-"""Report templates: informe de auditoría, acción correctiva/preventiva, producto no conforme.
+"""Report templates: informe de auditoría, acción correctiva/preventiva, producto no conforme, acta de
+revisión por la dirección.
 
 Their context is documented by the samples in ``qms/docgen/samples.py``
 (``SAMPLE_REPORT_CONTEXTS``); the modules that fill them come with their own issue.
@@ -170,8 +171,57 @@ def build_nonconformity_report():
     return document
 
 
+def build_review_minutes():
+    """The acta of a management review: meeting, attendance, every input with its analysis, decisions."""
+    document = report_document("Revisión por la dirección")
+    heading(document, "1", "Reunión")
+    field_table(
+        document,
+        [
+            ("Periodo revisado", "{{ review.period }}"),
+            ("Fecha planificada", "{{ review.planned_on }}"),
+            ("Fecha de realización", "{{ review.held_on }}"),
+            ("Entradas compiladas el", "{{ review.compiled_at }}"),
+        ],
+    )
+    heading(document, "2", "Participantes")
+    loop_table(document, [("Nombre", 6.5), ("Cargo", 7.0), ("Asistió", 3.0)], "p in participants",
+               ["{{ p.name }}", "{{ p.position }}", "{{ p.attended }}"])
+    heading(document, "3", "Tabla")
+    text_block(document, "{{ review.agenda }}")
+    heading(document, "4", "Entradas de la revisión (ISO 9001:2015, 9.3.2, y PMG)")
+    tag_paragraph(document, "{%p for s in inputs %}")
+    document.add_paragraph("{{ s.title }}", style="Heading 2")
+    tag_paragraph(document, "{%p for f in s.facts %}")
+    document.add_paragraph("• {{ f }}")
+    tag_paragraph(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p for t in s.tables %}")
+    caption = document.add_paragraph()
+    layout.put(caption, "{{ t.title }}", bold=True)
+    loop_table(document, [("Concepto", 10.5), ("Valor", 6.0)], "r in t.rows", ["{{ r[0] }}", "{{ r[1] }}"])
+    tag_paragraph(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p if s.chart_image %}")
+    document.add_paragraph("{{ s.chart_image }}")
+    tag_paragraph(document, "{%p endif %}")
+    label = document.add_paragraph()
+    layout.put(label, "Análisis del comité", bold=True)
+    text_block(document, "{{ s.analysis }}")
+    tag_paragraph(document, "{%p endfor %}")
+    heading(document, "5", "Decisiones y acciones (9.3.3)")
+    loop_table(
+        document,
+        [("N°", 1.2), ("Tipo", 3.3), ("Decisión", 6.0), ("Responsable", 3.0), ("Plazo", 2.0), ("Acción", 2.0)],
+        "d in decisions",
+        ["{{ d.number }}", "{{ d.kind }}", "{{ d.description }}", "{{ d.owner }}", "{{ d.due_date }}",
+         "{{ d.action }}"],
+    )
+    signatures(document, "6")
+    return document
+
+
 REPORT_TEMPLATES = {
     "informe_auditoria.docx": build_audit_report,
     "accion_correctiva.docx": build_capa_report,
     "producto_no_conforme.docx": build_nonconformity_report,
+    "revision_direccion.docx": build_review_minutes,
 }

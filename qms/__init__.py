@@ -25,6 +25,10 @@ BLUEPRINTS = (
     "qms.actions.views",
     "qms.nonconformities.views",
     "qms.notifications.views",
+    "qms.indicators.views",
+    "qms.indicators.transfer_views",
+    "qms.reviews.views",
+    "qms.home.dashboard",
 )
 
 #: Modules that declare models, imported so that metadata and migrations see them.
@@ -44,6 +48,8 @@ MODEL_MODULES = (
     "qms.nonconformities.models",
     "qms.core.jobs",
     "qms.notifications.models",
+    "qms.indicators.models",
+    "qms.reviews.models",
 )
 
 
@@ -69,6 +75,8 @@ REGISTRATIONS = (
     "qms.auth.trail_objects",
     "qms.docgen.trail_objects",
     "qms.notifications.trail_objects",
+    "qms.indicators.trail_objects",
+    "qms.reviews.trail_objects",
     "qms.nonconformities.queries",
     # What each module tells people, and the due dates it reminds them of.
     "qms.documents.notices",

@@ -226,6 +226,8 @@ def _register_optional_commands() -> None:
     """Attach the command groups that other modules own."""
     from qms.backup.cli import backup_command, restore_command
     from qms.documents.cli import render_command
+    from qms.indicators.cli import indicators_group
+    from qms.reviews.cli import review_group
     from qms.search.cli import search_group
     from qms.storage.cli import storage_group
 
@@ -235,6 +237,8 @@ def _register_optional_commands() -> None:
     main.add_command(restore_command, "restore")
     main.add_command(search_group, "search")
     main.add_command(storage_group, "storage")
+    main.add_command(indicators_group, "indicators")
+    main.add_command(review_group, "review")
 
 
 _register_optional_commands()

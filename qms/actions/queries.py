@@ -140,3 +140,67 @@ def inbox(user) -> list[dict]:
 
 def states() -> dict:
     return dict(ACTION_STATES)
+
+
+#: Age bands of open actions on the committee's dashboard: label -> (from, to) days.
+AGE_BANDS = {"0–30 días": (0, 30), "31–90 días": (31, 90), "más de 90 días": (91, None)}
+
+
+def state_and_age_counts(today: date | None = None) -> dict:
+    """Actions by state, and the open ones by age (days since opened); annulled ones count nowhere."""
+    today = today or today_local()
+    rows = db.session.execute(sa.select(Action.state, Action.opened_on).where(Action.state != "withdrawn")).all()
+    states = {label: 0 for key, label in ACTION_STATES.items() if key != "withdrawn"}
+    ages = {label: 0 for label in AGE_BANDS}
+    for state, opened_on in rows:
+        states[ACTION_STATES.label(state)] += 1
+        if state != "closed":
+            days = (today - opened_on).days
+            for label, (low, high) in AGE_BANDS.items():
+                if days >= low and (high is None or days <= high):
+                    ages[label] += 1
+    return {"states": states, "ages": ages}
+
+
+def actions_by_codes(codes) -> list[Action]:
+    """The actions of ``codes`` (to show the state of actions other modules raised)."""
+    if not codes:
+        return []
+    return list(db.session.scalars(sa.select(Action).where(Action.code.in_(list(codes))).order_by(Action.code)))
+
+
+def review_summary(start: date, end: date) -> dict:
+    """CAPA for a management review: actions opened in the period by state, kind and source, the
+    open ones by age, the effectiveness rate of the verifications decided in the period, and the
+    preventive, improvement and SIAC actions (plain values)."""
+    actions = db.session.scalars(sa.select(Action).where(Action.state != "withdrawn", Action.opened_on >= start,
+                                                         Action.opened_on <= end).order_by(Action.code)).all()
+    decided = db.session.execute(sa.select(Verification.result).where(
+        Verification.result != "", Verification.performed_on >= start, Verification.performed_on <= end)).all()
+    effective = sum(1 for (result,) in decided if result == "effective")
+
+    def count(values) -> dict:
+        counts: dict = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        return counts
+
+    def line(a: Action) -> str:
+        return f"{a.code} {a.title} ({a.state_label})"
+
+    ages = {label: 0 for label in AGE_BANDS}
+    for a in actions:
+        if not a.is_closed:
+            days = (end - a.opened_on).days
+            for label, (low, high) in AGE_BANDS.items():
+                if days >= low and (high is None or days <= high):
+                    ages[label] += 1
+    return {
+        "total": len(actions), "by_state": count(a.state_label for a in actions),
+        "by_kind": count(a.kind_label for a in actions), "by_source": count(a.source_label for a in actions),
+        "ages": ages, "verified": len(decided), "effective": effective,
+        "effectiveness_pct": round(100 * effective / len(decided), 1) if decided else None,
+        "preventive": [line(a) for a in actions if a.kind == "preventive"],
+        "improvement": [line(a) for a in actions if a.kind == "improvement"],
+        "siac": [line(a) for a in actions if a.source_kind == "siac"],
+    }

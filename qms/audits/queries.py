@@ -51,3 +51,46 @@ def findings_of(audit_ids) -> list[tuple[int, str]]:
     rows = db.session.scalars(sa.select(Finding).where(Finding.audit_id.in_(list(audit_ids)))
                               .order_by(Finding.audit_id, Finding.number)).all()
     return [(f.id, f"{f.label} · {f.description[:80]}") for f in rows]
+
+
+def findings_by_clause(year: int | None = None) -> list[tuple[str, int]]:
+    """How many findings each ISO 9001 clause received (audits of ``year`` when given), most first."""
+    count = sa.func.count(Finding.id).label("n")
+    stmt = sa.select(Finding.clause_number, count).join(Audit, Audit.id == Finding.audit_id).where(
+        Finding.clause_number.is_not(None))
+    if year:
+        stmt = stmt.where(Audit.year == year)
+    return [tuple(r) for r in db.session.execute(stmt.group_by(Finding.clause_number)
+                                                 .order_by(count.desc(), Finding.clause_number))]
+
+
+def review_summary(start, end) -> dict:
+    """Audit results for a management review: audits planned and done in the period, findings by
+    kind, clause and process, and the improvement opportunities found (plain values, one statement each)."""
+    from qms.audits.models import AUDIT_STATES, FINDING_KINDS
+    from qms.org.models import Process
+
+    audits = db.session.scalars(sa.select(Audit).where(Audit.planned_start <= end, Audit.planned_end >= start)
+                                .order_by(Audit.planned_start)).all()
+    findings = db.session.execute(
+        sa.select(Finding.kind, Finding.clause_number, Process.code, Finding.description, Audit.code, Finding.number)
+        .join(Audit, Audit.id == Finding.audit_id).outerjoin(Process, Process.id == Finding.process_id)
+        .where(Audit.planned_start <= end, Audit.planned_end >= start)).all()
+
+    def count(index: int, labels=None) -> dict:
+        counts: dict = {}
+        for row in findings:
+            key = row[index] or "—"
+            key = labels.get(key, key) if labels else key
+            counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+
+    done = [a for a in audits if a.state in ("reported", "closed")]
+    return {
+        "planned": len(audits), "done": len(done),
+        "audits": [{"code": a.code, "title": a.title, "state": AUDIT_STATES.label(a.state)} for a in audits],
+        "by_kind": count(0, FINDING_KINDS), "by_clause": count(1), "by_process": count(2),
+        "opportunities": [f"{code} H{number}: {description}" for kind, _c, _p, description, code, number in findings
+                          if kind == "opportunity"],
+    }
+

@@ -27,6 +27,10 @@ NC_MANAGE = "nonconformity.manage"
 RECORD_READ = "record.read"
 RECORD_MANAGE = "record.manage"
 RECORD_DISPOSE = "record.dispose"
+INDICATOR_VIEW = "indicator.view"  #: every indicator, its compliance and the committee's dashboard
+INDICATOR_MANAGE = "indicator.manage"  #: objectives, indicators, confirming measurements, bands
+REVIEW_MANAGE = "review.manage"  #: prepare and hold management reviews
+REVIEW_APPROVE = "review.approve"  #: sign the approval of the minutes (Jefe/a de Servicio)
 # Administration
 ADMIN_USERS = "admin.users"
 ADMIN_SETTINGS = "admin.settings"
@@ -52,6 +56,10 @@ PERMISSIONS: dict[str, str] = {
     RECORD_READ: "Consultar registros",
     RECORD_MANAGE: "Gestionar registros",
     RECORD_DISPOSE: "Aprobar la disposición de registros",
+    INDICATOR_VIEW: "Ver indicadores y el tablero del comité",
+    INDICATOR_MANAGE: "Gestionar objetivos, indicadores y confirmar mediciones",
+    REVIEW_MANAGE: "Preparar la revisión por la dirección",
+    REVIEW_APPROVE: "Aprobar el acta de la revisión por la dirección",
     ADMIN_USERS: "Administrar usuarios y roles",
     ADMIN_SETTINGS: "Configurar la institución",
     ADMIN_TEMPLATES: "Administrar plantillas Word",
@@ -67,18 +75,20 @@ DEFAULT_ROLES: dict[str, tuple[str, set[str]]] = {
         | {
             DOCUMENT_READ_DRAFTS, DOCUMENT_DRAFT, DOCUMENT_MANAGE, DOCUMENT_ACK_REPORT,
             PROCESS_MANAGE, TRAIL_VIEW, AUDIT_MANAGE, CAPA_MANAGE, NC_MANAGE,
-            RECORD_READ, RECORD_MANAGE, FINDING_CREATE,
+            RECORD_READ, RECORD_MANAGE, FINDING_CREATE, INDICATOR_VIEW, INDICATOR_MANAGE, REVIEW_MANAGE,
         },
     ),
     "author": ("Elabora", _STAFF | {DOCUMENT_READ_DRAFTS, DOCUMENT_DRAFT}),
     "reviewer": ("Revisa", _STAFF | {DOCUMENT_READ_DRAFTS, DOCUMENT_REVIEW}),
     "approver": (
         "Aprueba (Jefe/a de Servicio)",
-        _STAFF | {DOCUMENT_READ_DRAFTS, DOCUMENT_APPROVE, RECORD_DISPOSE, RECORD_READ, DOCUMENT_ACK_REPORT},
+        _STAFF | {DOCUMENT_READ_DRAFTS, DOCUMENT_APPROVE, RECORD_DISPOSE, RECORD_READ, DOCUMENT_ACK_REPORT,
+                  INDICATOR_VIEW, REVIEW_APPROVE},
     ),
     "auditor": (
         "Auditor(a) interno(a)",
-        _STAFF | {AUDIT_PERFORM, FINDING_CREATE, CAPA_VERIFY, RECORD_READ, DOCUMENT_READ_DRAFTS, TRAIL_VIEW},
+        _STAFF | {AUDIT_PERFORM, FINDING_CREATE, CAPA_VERIFY, RECORD_READ, DOCUMENT_READ_DRAFTS, TRAIL_VIEW,
+                  INDICATOR_VIEW},
     ),
     "staff": ("Funcionario(a)", set(_STAFF)),
     "admin": ("Administrador(a)", {ADMIN_USERS, ADMIN_SETTINGS, ADMIN_TEMPLATES, TRAIL_VIEW}),

@@ -1,7 +1,7 @@
 """Demo content for QMS: a fictional Chilean public service and its quality documents.
 
 The texts live in ``data/``: ``institution.yaml``, ``units.yaml``, ``processes.yaml``,
-``users.yaml`` and one Markdown file per controlled document in ``data/documents/``. This
+``users.yaml``, ``indicators.yaml``, ``review.yaml`` and one Markdown file per controlled document in ``data/documents/``. This
 module reads them into the structures the demo loader (``qms demo``) turns into
 institution settings, units, processes, users and controlled documents with their
 version history: ``INSTITUTION``, ``UNITS``, ``PROCESSES``, ``USERS`` and ``DOCUMENTS``.
@@ -90,6 +90,10 @@ INSTITUTION: dict = _read_yaml("institution.yaml")
 UNITS: list[str] = _read_yaml("units.yaml")
 PROCESSES: list[dict] = _read_yaml("processes.yaml")
 USERS: list[dict] = _read_yaml("users.yaml")
+#: Quality objectives and indicators with two years of values (``qms.indicators.demo``).
+INDICATORS: dict = _read_yaml("indicators.yaml")
+#: The management review held over the year so far (``qms.reviews.demo``).
+REVIEW: dict = _read_yaml("review.yaml")
 #: The document register, in creation order.
 DOCUMENTS: list[dict] = [
     _read_document(path)

@@ -16,6 +16,8 @@ from qms.home.reference_data import load_reference_data
 from qms.org.models import Institution, Region, Unit
 from qms.actions import demo as actions_demo
 from qms.audits import demo as audits_demo
+from qms.indicators import demo as indicators_demo
+from qms.reviews import demo as reviews_demo
 from qms.nonconformities import demo as nonconformities_demo
 from qms.records.demo import load_demo_records
 from qms.timeutil import clock_at, local_zone, system_now
@@ -66,6 +68,8 @@ def load_demo() -> list[dict]:
     audits_demo.load(users, processes)
     actions_demo.load(users, processes)
     nonconformities_demo.load(users, processes)
+    indicators_demo.load(users, processes, content.INDICATORS)
+    reviews_demo.load(users, processes, content.REVIEW, _password)
     return _users_summary()
 
 

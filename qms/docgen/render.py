@@ -19,6 +19,8 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 
+from qms.docgen.chart_image import attach
+
 from qms.docgen import layout, sandbox
 from qms.docgen.context import canonical_json
 from qms.docgen.fragment import Placeholder, swap_placeholders
@@ -43,6 +45,10 @@ def _load(template_bytes: bytes) -> DocxTemplate:
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateRenderError(f"La plantilla no es un documento Word válido ({exc}).") from exc
     return template
+
+
+#: Width of a chart picture in a report (the text width of an A4 page with its margins).
+CHART_WIDTH_CM = 16
 
 
 def plain_copy(context: dict) -> dict:
@@ -135,6 +141,8 @@ def render_plain(
     template = _load(template_bytes)
     variables = plain_copy(context)
     variables["logo"] = _image(template, logo, LOGO_HEIGHT_CM)
+    # Charts (dicts with a ``chart`` spec) become pictures 16 cm wide.
+    attach(variables, lambda png: InlineImage(template, io.BytesIO(png), width=Cm(CHART_WIDTH_CM)))
     return _run(template, variables, time_limit)
 
 

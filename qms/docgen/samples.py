@@ -120,6 +120,22 @@ SAMPLE_REPORT_CONTEXTS = {
         "signatures": _SIGNATURES,
         "generated_at": "16-03-2026 10:00",
     },
+    "revision_direccion.docx": {
+        "institution": {"name": "Servicio de Ejemplo"},
+        "report": {"title": "Acta de revisión por la dirección", "code": "RD-2026-01", "date": "15-12-2026",
+                   "state": "Aprobada", "draft": ""},
+        "review": {"period": "01-01-2026 al 30-11-2026", "planned_on": "15-12-2026", "held_on": "15-12-2026",
+                   "agenda": "1. Entradas de la revisión.\n2. Decisiones.", "compiled_at": "15-12-2026 10:00"},
+        "participants": [{"name": "Jefa Ejemplo", "position": "Jefa de Servicio", "attended": "Sí"}],
+        "inputs": [{"title": "c.6) Resultados de las auditorías", "facts": ["Auditorías del periodo: 2."],
+                    "tables": [{"title": "Hallazgos por tipo", "rows": [["Observación", "3"]]}],
+                    "analysis": "El programa se cumplió."}],
+        "decisions": [{"number": "D1", "kind": "Oportunidad de mejora", "description": "Digitalizar la OIRS.",
+                       "owner": "Encargado Ejemplo", "due_date": "30-06-2027", "action": "AC-2026-010"}],
+        "signatures": _SIGNATURES,
+        "generated_at": "15-12-2026 10:00",
+        "input_count": 13,
+    },
 }
 
 

@@ -21,11 +21,12 @@ from qms.storage import store
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: Used when a document names no template, or one that does not exist.
 FALLBACK_TEMPLATE = "documento.docx"
-#: Report templates (filled by the audit, CAPA and nonconformity modules).
+#: Report templates (filled by the audit, CAPA, nonconformity and management review modules).
 REPORT_TEMPLATES = {
     "informe_auditoria.docx": "Informe de auditoría",
     "accion_correctiva.docx": "Acción correctiva / preventiva",
     "producto_no_conforme.docx": "Producto / servicio no conforme",
+    "revision_direccion.docx": "Acta de revisión por la dirección",
 }
 _NAME = re.compile(r"^[a-z0-9_]+\.docx$")
 

@@ -231,3 +231,61 @@ def documents_titled(titles) -> list[Document]:
 def documents_of_process(process_id: int) -> list[Document]:
     return db.session.scalars(sa.select(Document).where(Document.process_id == process_id)
                               .order_by(Document.code)).all()
+
+
+def version_state_counts() -> dict[str, int]:
+    """How many versions are in each state (the committee's dashboard); obsolete and annulled left out."""
+    from qms.documents.models import STATES
+
+    rows = db.session.execute(sa.select(DocumentVersion.state, sa.func.count()).where(
+        DocumentVersion.state.not_in(("obsolete", "withdrawn"))).group_by(DocumentVersion.state)).all()
+    counts = dict(rows)
+    return {STATES[s]: counts[s] for s in STATES if s in counts}
+
+
+def pending_acknowledgements(limit: int = 10) -> tuple[list[tuple[str, str, int]], int]:
+    """Effective versions with readers who have not acknowledged them: the first ``limit``
+    (code, title, pending readers), most pending first, and the total of pending readings.
+
+    One statement: the readers a distribution list names (through a role or a unit), less
+    those who acknowledged.
+    """
+    from qms.auth.models import User, user_roles
+    from qms.documents.models import Acknowledgement, DistributionEntry
+
+    by_role = (sa.select(DistributionEntry.document_id.label("document_id"), User.id.label("user_id"))
+               .join(user_roles, user_roles.c.role_id == DistributionEntry.role_id)
+               .join(User, User.id == user_roles.c.user_id).where(User.is_enabled.is_(True)))
+    by_unit = (sa.select(DistributionEntry.document_id.label("document_id"), User.id.label("user_id"))
+               .join(User, User.unit_id == DistributionEntry.unit_id).where(User.is_enabled.is_(True)))
+    readers = sa.union(by_role, by_unit).subquery()
+    read = sa.select(Acknowledgement.id).where(Acknowledgement.version_id == DocumentVersion.id,
+                                               Acknowledgement.user_id == readers.c.user_id).exists()
+    pending = sa.func.count().label("pending")
+    rows = db.session.execute(
+        sa.select(Document.code, DocumentVersion.title, pending)
+        .select_from(DocumentVersion).join(Document, Document.id == DocumentVersion.document_id)
+        .join(readers, readers.c.document_id == DocumentVersion.document_id)
+        .where(DocumentVersion.state == "effective", ~read)
+        .group_by(Document.code, DocumentVersion.title).order_by(pending.desc(), Document.code)).all()
+    return [tuple(r) for r in rows[:limit]], sum(r.pending for r in rows)
+
+
+def review_changes(start, end) -> dict:
+    """Documents issued (first version in force), revised (a later version in force) and made
+    obsolete in the period, for a management review (plain lines)."""
+    from qms.timeutil import to_local
+
+    effective = db.session.execute(
+        sa.select(Document.code, DocumentVersion.title, DocumentVersion.number)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(DocumentVersion.effective_date >= start, DocumentVersion.effective_date <= end)
+        .order_by(Document.code)).all()
+    obsolete = [row for row in db.session.execute(
+        sa.select(Document.code, DocumentVersion.title, DocumentVersion.number, DocumentVersion.obsolete_at)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(DocumentVersion.obsolete_at.is_not(None)).order_by(Document.code)).all()
+        if start <= to_local(row.obsolete_at).date() <= end]
+    return {"issued": [f"{c} {t}" for c, t, n in effective if n == 1],
+            "revised": [f"{c} {t} (versión {n:02d})" for c, t, n in effective if n > 1],
+            "obsolete": [f"{c} {t} (versión {n:02d})" for c, t, n, _at in obsolete]}

@@ -65,3 +65,34 @@ def followup_rows(today: date) -> list[Row]:
 
 
 register_rows("pnc", followup_rows)
+
+
+def per_month_and_process(year: int) -> dict:
+    """PNC detected in ``year`` by month and process (annulled ones left out): labels and counts."""
+    rows = db.session.execute(
+        sa.select(Nonconformity.detected_on, Process.code).join(Process, Nonconformity.process_id == Process.id)
+        .where(Nonconformity.year == year, Nonconformity.state != "withdrawn")).all()
+    processes = sorted({code for _d, code in rows})
+    counts = {code: [0] * 12 for code in processes}
+    for detected_on, code in rows:
+        counts[code][detected_on.month - 1] += 1
+    return {"processes": processes, "counts": counts, "total": len(rows)}
+
+
+def review_summary(start: date, end: date, users_process: str = "SIAC") -> dict:
+    """PNC for a management review: detected in the period by process and by state, and those of
+    the users' service process (``users_process``, SIAC) as lines (plain values)."""
+    rows = db.session.execute(
+        sa.select(Nonconformity.code, Nonconformity.product, Nonconformity.state, Process.code)
+        .join(Process, Nonconformity.process_id == Process.id)
+        .where(Nonconformity.state != "withdrawn", Nonconformity.detected_on >= start,
+               Nonconformity.detected_on <= end).order_by(Nonconformity.code)).all()
+    by_process: dict = {}
+    by_state: dict = {}
+    for _code, _product, state, process in rows:
+        by_process[process] = by_process.get(process, 0) + 1
+        label = PNC_STATES.label(state)
+        by_state[label] = by_state.get(label, 0) + 1
+    return {"total": len(rows), "by_process": by_process, "by_state": by_state,
+            "users": [f"{code} {product} ({PNC_STATES.label(state)})" for code, product, state, process in rows
+                      if process == users_process]}

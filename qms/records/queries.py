@@ -134,3 +134,11 @@ def record_types_by_ids(ids) -> list:
     if not ids:
         return []
     return db.session.scalars(sa.select(RecordType).where(RecordType.id.in_(ids))).all()
+
+
+def visible_record_by_code(user, code: str) -> Record | None:
+    """The record ``code`` (``REG-2026-001``) if ``user`` may see it, else None (another module links it)."""
+    from qms.records.access import can_view_record
+
+    record = db.session.scalar(sa.select(Record).where(Record.code == (code or "").strip().upper()))
+    return record if record is not None and can_view_record(user, record) else None

@@ -38,7 +38,8 @@ def test_demo_data_loads_through_the_services(app):
     for audit in audits.values():  # impartiality
         for process in audit.processes:
             assert process.owner_id != audit.lead_auditor_id and process.unit_id != audit.lead_auditor.unit_id
-    states = sorted(a.state for a in db.session.scalars(sa.select(Action)))
+    # The actions of the CAPA demo; those raised by the indicators' and the review's demos are theirs.
+    states = sorted(a.state for a in db.session.scalars(sa.select(Action)) if not a.source_ref.startswith(("IND-", "RD-")))
     assert states == ["analysis", "closed", "implementing", "open", "open", "verifying"]
     pncs = {p.state: p for p in db.session.scalars(sa.select(Nonconformity))}
     assert set(pncs) == {"closed", "reported"} and pncs["reported"].action_id is not None

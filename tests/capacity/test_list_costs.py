@@ -14,11 +14,14 @@ from tests.records.conftest import pdf_bytes
 from tests.statements import statements_for
 
 LISTS = ["/auditorias/", "/acciones/", "/acciones/seguimiento", "/pnc/", "/registros/", "/bitacora/",
-         "/pendientes", "/acciones/mis-pendientes", "/documentos/"]
+         "/pendientes", "/acciones/mis-pendientes", "/documentos/", "/indicadores/?year=2025",
+         "/indicadores/objetivos", "/tablero?year=2025", "/revisiones/"]
 
 
 def _add(users, process, make_document, count: int) -> None:
+    from qms.indicators import service as indicators
     from qms.nonconformities import service as pnc
+    from qms.reviews import service as reviews
     from qms.org.models import Process, Region
     from qms.records import service as records
 
@@ -37,6 +40,21 @@ def _add(users, process, make_document, count: int) -> None:
                    region_code="V", description="Certificado emitido con el RUT equivocado.",
                    detected_on=date(2026, 3, 5))
         make_document(title=f"Procedimiento {n}", state="effective")
+        # An objective, its indicator (of its own process) with a confirmed quarter below target
+        # and its action, and a review.
+        objective = indicators.save_objective(users["quality"], None, year=2025, statement=f"Objetivo {n}",
+                                              owner=users["quality"], process=other)
+        indicator = indicators.save_indicator(users["quality"], None, name=f"Indicador {n}", process=other,
+                                              responsible=users["staff"], numerator_definition="N",
+                                              denominator_definition="D", objective=objective, is_by_sex=n % 2 == 0)
+        indicators.set_target(users["quality"], indicator, year=2025, target="90")
+        measured = indicators.enter(users["staff"], indicator, year=2025, period=1, numerator="10", denominator="20",
+                                    parts=[{"region_code": None, "sex": s, "numerator": "5", "denominator": "10"}
+                                           for s in ("F", "M")])
+        indicators.confirm(users["quality"], measured)
+        indicators.raise_action(users["quality"], measured, users["staff"])
+        reviews.plan(users["quality"], period_start=date(2025, 1, 1), period_end=date(2025, 12, 31),
+                     planned_on=date(2026, 1, 20), agenda="Entradas", participants=[users["staff"], users["quality"]])
     db.session.commit()
 
 
@@ -53,7 +71,8 @@ def test_list_pages_cost_no_more_statements_with_more_rows(app, login, users, wo
         browser = app.test_client()
         login(role, target=browser)
         urls = [url for url in LISTS if browser.get(url).status_code == 200]
-        assert "/pendientes" in urls and "/documentos/" in urls
+        assert "/pendientes" in urls and "/documentos/" in urls and "/indicadores/?year=2025" in urls
+        assert ("/tablero?year=2025" in urls) is (role == "quality")
         few = {url: statements_for(browser, url) for url in urls}
         _add(users, world, make_document, 6)
         many = {url: statements_for(browser, url) for url in urls}

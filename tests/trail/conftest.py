@@ -2,6 +2,8 @@
 object of every registered kind, each with an entry of its own."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
@@ -80,6 +82,17 @@ def one_of_each(users, process, make_document, make_record):
         pnc = nonconformities.report(users["staff"], output_kind="service", product="Certificado de residencia",
                                      process=process, region_code=None, description="Se emitió con errores.",
                                      detected_on=None)
+    from qms.indicators import service as indicators
+    from qms.reviews import service as reviews
+
+    objective = indicators.save_objective(users["quality"], None, year=2026, statement="Responder a tiempo",
+                                          owner=users["quality"])
+    indicator = indicators.save_indicator(users["quality"], None, name="Respuestas en plazo", process=process,
+                                          responsible=users["staff"], numerator_definition="En plazo",
+                                          denominator_definition="Recibidas", objective=objective)
+    bands = indicators.set_bands(users["quality"], meets_from="90", partial_from="75")
+    review = reviews.plan(users["quality"], period_start=date(2026, 1, 1), period_end=date(2026, 6, 30),
+                          planned_on=date(2026, 7, 15), agenda="Entradas", participants=[users["staff"]])
     batch = DispositionBatch(code="DISP-2026-001", state="proposed", proposed_by_id=users["quality"].id)
     # Approving the document recorded the template it used; a fresh database has none.
     template = db.session.scalars(sa.select(TemplateVersion).order_by(TemplateVersion.id)).first() or \
@@ -93,6 +106,7 @@ def one_of_each(users, process, make_document, make_record):
         "nonconformity": pnc, "user": users["staff"],
         "role": db.session.scalar(sa.select(Role).where(Role.name == "staff")), "process": process,
         "institution": db.session.get(Institution, 1), "template": template,
+        "indicator": indicator, "objective": objective, "indicator_settings": bands, "management_review": review,
     }
     for object_type, obj in objects.items():
         trail.record(users["quality"], TOUCHED, object_type, obj.id, f"etiqueta {object_type}")

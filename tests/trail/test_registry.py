@@ -39,6 +39,10 @@ def _expected_links(objects) -> dict[str, str]:
         "process": f"/procesos/{objects['process'].id}",
         "institution": "/procesos/institucion",
         "template": f"/admin/plantillas/{objects['template'].name}",
+        "indicator": f"/indicadores/{objects['indicator'].code}",
+        "objective": f"/indicadores/objetivos/{objects['objective'].code}",
+        "indicator_settings": "/indicadores/bandas",
+        "management_review": f"/revisiones/{objects['management_review'].code}",
     }
 
 
