@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "qms.indicators.views",
     "qms.indicators.transfer_views",
     "qms.reviews.views",
+    "qms.pmg.views",
     "qms.home.dashboard",
 )
 
@@ -47,6 +48,7 @@ MODEL_MODULES = (
     "qms.nonconformities.models",
     "qms.indicators.models",
     "qms.reviews.models",
+    "qms.pmg.models",
 )
 
 
@@ -73,6 +75,7 @@ REGISTRATIONS = (
     "qms.docgen.trail_objects",
     "qms.indicators.trail_objects",
     "qms.reviews.trail_objects",
+    "qms.pmg.trail_objects",
     "qms.nonconformities.queries",
 )
 

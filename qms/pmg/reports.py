@@ -1,0 +1,54 @@
+"""The «Informe de cumplimiento PMG» of a year: one plain-dict context for Word
+(``cumplimiento_pmg.docx``) and the rows of its .xlsx, both listing each medio de
+verificación with its code and verification address."""
+from __future__ import annotations
+
+from qms.org.queries import institution_header
+from qms.pmg.models import EVIDENCE_KINDS, OBJECTIVE_STATES
+from qms.timeutil import format_date, format_datetime, now_utc, today_local
+
+XLSX_HEADERS = ["Objetivo", "Etapa", "Descripción", "Estado", "Tipo de medio", "Medio de verificación", "Código",
+                "Dirección de verificación", "Falta"]
+
+
+def _lines(result) -> list[dict]:
+    """Each medio de verificación of an objective (and one line per kind still without any)."""
+    lines = []
+    for kind in result.kinds:
+        for item in kind.items:
+            lines.append({"kind": EVIDENCE_KINDS[kind.kind], "label": item.label, "code": item.code, "url": item.url})
+    for item in result.extra:
+        lines.append({"kind": EVIDENCE_KINDS["upload"], "label": item.label, "code": item.code, "url": item.url})
+    return lines
+
+
+def report_context(view: dict, gaps: list[dict]) -> dict:
+    commitment = view["commitment"]
+    results = view["results"]
+    return {
+        "institution": institution_header(),
+        "report": {"title": f"Informe de cumplimiento PMG {commitment.year}", "code": f"PMG-SGC-{commitment.year}",
+                   "date": format_date(today_local()), "state": commitment.stage_label, "draft": ""},
+        "summary": {"year": commitment.year, "stage": commitment.stage_label,
+                    "met": view["counts"].get("met", 0), "ongoing": view["counts"].get("ongoing", 0),
+                    "pending": view["counts"].get("pending", 0), "total": len(results)},
+        "objectives": [{"code": r.objective.code, "title": r.objective.title,
+                        "requirements": r.objective.requirements, "state": OBJECTIVE_STATES.label(r.state),
+                        "evidence": _lines(r), "missing": r.missing or ["Nada: el objetivo está cumplido."]}
+                       for r in results],
+        "perspective": [{"process": f"{g['process'].code} {g['process'].name}", "focus": g["focus"],
+                         "gaps": "; ".join(g["gaps"]) or "Sin brechas"} for g in gaps],
+        "signatures": [],
+        "generated_at": format_datetime(now_utc()),
+    }
+
+
+def xlsx_rows(view: dict) -> list[list]:
+    rows = []
+    for r in view["results"]:
+        base = [r.objective.code, r.objective.stage_label, r.objective.title, OBJECTIVE_STATES.label(r.state)]
+        missing = " ".join(r.missing)
+        lines = _lines(r) or [{"kind": "", "label": "Sin medios de verificación", "code": "", "url": ""}]
+        for line in lines:
+            rows.append(base + [line["kind"], line["label"], line["code"], line["url"], missing])
+    return rows
