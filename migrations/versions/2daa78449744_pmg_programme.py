@@ -134,6 +134,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('objective_id', sa.Integer(), nullable=False),
     sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), server_default='upload', nullable=False),
     sa.Column('added_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', qms.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['added_by_id'], ['users.id'], name=op.f('fk_pmg_evidence_added_by_id_users')),

@@ -58,7 +58,8 @@ class YearFacts:
     reviews: list = field(default_factory=list)
     #: Records of type CERT-ISO dated in the year: ``[{"code", "title", "record_date", "url"}]``.
     certificates: list = field(default_factory=list)
-    #: ``{objective id: [{"code", "title", "record_date", "url"}]}``: medios de verificación uploaded.
+    #: ``{(objective id, kind): [{"code", "title", "record_date", "url"}]}``: medios de verificación
+    #: uploaded for one of an objective's kinds of evidence.
     uploads: dict = field(default_factory=dict)
     #: The diagnosis, scope and plan pages (their own verification addresses).
     pages: dict = field(default_factory=dict)
@@ -189,10 +190,14 @@ def certificate(facts: YearFacts, objective_id=None) -> KindResult:
 
 def upload(facts: YearFacts, objective_id=None) -> KindResult:
     """Met when a medio de verificación was uploaded for the objective."""
-    uploads = facts.uploads.get(objective_id, [])
-    items = [Item(f"{u['code']} {u['title']} ({format_date(u['record_date'])})", u["code"], u["url"]) for u in uploads]
+    items = uploaded(facts, objective_id, "upload")
     missing = [] if items else ["Falta cargar el medio de verificación."]
     return KindResult("upload", _state(bool(items), False), items, missing)
+
+
+def uploaded(facts: YearFacts, objective_id, kind: str) -> list[Item]:
+    return [Item(f"{u['code']} {u['title']} ({format_date(u['record_date'])})", u["code"], u["url"])
+            for u in facts.uploads.get((objective_id, kind), [])]
 
 
 RULES = {"diagnosis": diagnosis, "scope": scope, "plan": plan, "programme": programme,
@@ -201,7 +206,15 @@ RULES = {"diagnosis": diagnosis, "scope": scope, "plan": plan, "programme": prog
 
 
 def evaluate(kind: str, facts: YearFacts, objective_id=None) -> KindResult:
-    return RULES[kind](facts, objective_id)
+    """The kind's state from what QMS holds; a medio de verificación uploaded for the kind
+    (evidence QMS does not produce) makes it met."""
+    result = RULES[kind](facts, objective_id)
+    if kind != "upload":
+        extra = uploaded(facts, objective_id, kind)
+        if extra:
+            result.items += extra
+            result.state, result.missing = MET, []
+    return result
 
 
 @dataclass
@@ -209,12 +222,10 @@ class ObjectiveResult:
     objective: object
     state: str
     kinds: list[KindResult]
-    #: Medios de verificación uploaded for the objective besides what QMS binds.
-    extra: list[Item]
 
     @property
     def items(self) -> list[Item]:
-        return [i for k in self.kinds for i in k.items] + self.extra
+        return [i for k in self.kinds for i in k.items]
 
     @property
     def missing(self) -> list[str]:
@@ -232,8 +243,7 @@ def combine(states: list[str]) -> str:
 
 def objective_result(objective, facts: YearFacts) -> ObjectiveResult:
     kinds = [evaluate(k, facts, objective.id) for k in objective.evidence_kinds]
-    extra = [] if "upload" in objective.evidence_kinds else upload(facts, objective.id).items
-    return ObjectiveResult(objective, combine([k.state for k in kinds]), kinds, extra)
+    return ObjectiveResult(objective, combine([k.state for k in kinds]), kinds)
 
 
 def activity_done(link_kind: str, link_id, entered_state: str, in_force: set, states: dict) -> bool:

@@ -120,6 +120,8 @@ class PmgEvidence(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     objective_id: Mapped[int] = mapped_column(sa.ForeignKey("pmg_objectives.id", ondelete="CASCADE"), index=True)
     record_id: Mapped[int] = mapped_column(sa.ForeignKey("records.id"), index=True)
+    #: Which of the objective's kinds of evidence it proves (EVIDENCE_KINDS), when QMS has not got it.
+    kind: Mapped[str] = mapped_column(sa.String(20), default="upload", server_default="upload")
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 

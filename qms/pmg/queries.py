@@ -174,7 +174,7 @@ def year_facts(year: int) -> YearFacts:
     found = records.records_by_ids([e.record_id for e in evidence])
     for e in evidence:
         if e.record_id in found and found[e.record_id]["state"] == "active":
-            uploads.setdefault(e.objective_id, []).append({**found[e.record_id], "url": _record_url(e.record_id, "")})
+            uploads.setdefault((e.objective_id, e.kind), []).append({**found[e.record_id], "url": _record_url(e.record_id, "")})
     return YearFacts(
         year=year, assessed=assessed, scope=scope_rows, plan=plan_rows, programme=programme_facts,
         documents=_documents(), audit_programme=audit_programme, audits=audit_rows,

@@ -17,8 +17,6 @@ def _lines(result) -> list[dict]:
     for kind in result.kinds:
         for item in kind.items:
             lines.append({"kind": EVIDENCE_KINDS[kind.kind], "label": item.label, "code": item.code, "url": item.url})
-    for item in result.extra:
-        lines.append({"kind": EVIDENCE_KINDS["upload"], "label": item.label, "code": item.code, "url": item.url})
     return lines
 
 

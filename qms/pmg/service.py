@@ -124,21 +124,23 @@ def commit(actor, *, year, stage, notes: str = "") -> PmgCommitment:
 
 
 # -- medios de verificación uploaded ------------------------------------------------------------
-def upload_evidence(actor, objective: PmgObjective, *, title: str, record_date: date | None, data: bytes,
-                    filename: str, certificate: bool = False) -> PmgEvidence:
+def upload_evidence(actor, objective: PmgObjective, *, kind: str, title: str, record_date: date | None, data: bytes,
+                    filename: str) -> PmgEvidence:
     """Keep a medio de verificación QMS does not produce as a record (``MV-PMG``, or ``CERT-ISO``
-    for the certification body's certificate) and bind it to the objective."""
+    for the certification body's certificate) and bind it to one of the objective's kinds."""
     from qms.records import queries as records
     from qms.records import service as records_service
 
     require(actor, P.PMG_MANAGE)
+    if kind not in objective.evidence_kinds:
+        raise ServiceError("Elija qué medio de verificación del objetivo acredita el archivo.", field="kind")
     if record_date is None:
         raise ServiceError("Indique la fecha del medio de verificación.", field="record_date")
     if record_date.year != objective.year:
         raise ServiceError(f"El medio de verificación es de {record_date.year} ({format_date(record_date)}) y el "
                            f"objetivo es del programa {objective.year}: cargue evidencia del mismo año.",
                            field="record_date")
-    type_code = CERTIFICATE_TYPE if certificate else UPLOAD_TYPE
+    type_code = CERTIFICATE_TYPE if kind == "certificate" else UPLOAD_TYPE
     record_type = records.record_type_by_code(type_code)
     if record_type is None:
         raise ServiceError(f"No existe el tipo de registro «{type_code}»; cárguelo con «qms init».")
@@ -147,11 +149,11 @@ def upload_evidence(actor, objective: PmgObjective, *, title: str, record_date: 
                                                    max_length=250),
         record_date=record_date, data=data, filename=filename,
         description=f"Medio de verificación del objetivo {objective.code}: {objective.title}")
-    evidence = PmgEvidence(objective_id=objective.id, record_id=record.id, added_by_id=actor.id)
+    evidence = PmgEvidence(objective_id=objective.id, record_id=record.id, kind=kind, added_by_id=actor.id)
     db.session.add(evidence)
     db.session.flush()
     trail.record(actor, "pmg.evidence_uploaded", "pmg_objective", objective.id, objective.code,
-                 {"record": record.code, "type": type_code})
+                 {"record": record.code, "type": type_code, "kind": kind})
     return evidence
 
 

@@ -66,9 +66,9 @@ def upload(year: int, objective_id: int):
 
     def operation():
         data, filename = uploaded()
-        return service.upload_evidence(acting_user(), objective, title=request.form.get("title", ""),
-                                       record_date=form_date("record_date"), data=data, filename=filename,
-                                       certificate=request.form.get("certificate") == "1")
+        return service.upload_evidence(acting_user(), objective, kind=request.form.get("kind", ""),
+                                       title=request.form.get("title", ""), record_date=form_date("record_date"),
+                                       data=data, filename=filename)
 
     return run(operation, "Medio de verificación cargado.", url_for("pmg.stage", year=year), lambda: stage(year))
 
@@ -99,7 +99,7 @@ def diagnosis(year: int):
         ratings=ASSESSMENT_RATINGS, people=enabled_users(), gaps=queries.perspective_gaps(year)))
 
 
-@bp.route("/<int:year>/diagnostico", methods=["POST"])
+@bp.route("/<int:year>/diagnostico/evaluar", methods=["POST"])
 @permission_required(P.PMG_MANAGE)
 def assess(year: int):
     return run(lambda: service.assess(
@@ -148,7 +148,7 @@ def plan(year: int):
                                                       processes=active_processes(), regions=regions()))
 
 
-@bp.route("/<int:year>/plan", methods=["POST"])
+@bp.route("/<int:year>/plan/agregar", methods=["POST"])
 @permission_required(P.PMG_MANAGE)
 def add_plan_line(year: int):
     return run(lambda: service.add_plan_line(

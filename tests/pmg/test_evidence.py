@@ -99,8 +99,16 @@ def test_certificate_and_uploads_are_met_by_a_record():
     assert evaluate("certificate", facts()).state == PENDING
     assert evaluate("certificate", facts(certificates=[cert])).state == MET
     assert evaluate("upload", facts(), 7).state == PENDING
-    assert evaluate("upload", facts(uploads={7: [cert]}), 7).state == MET
-    assert evaluate("upload", facts(uploads={8: [cert]}), 7).state == PENDING
+    assert evaluate("upload", facts(uploads={(7, "upload"): [cert]}), 7).state == MET
+    assert evaluate("upload", facts(uploads={(8, "upload"): [cert]}), 7).state == PENDING
+
+
+def test_a_medio_uploaded_for_a_kind_meets_it_when_qms_has_not_got_it():
+    paper = {"code": "MV-PMG-2026-001", "title": "Acta en papel", "record_date": date(2026, 8, 1), "url": "http://x/r/2"}
+    result = evaluate("management_review", facts(uploads={(7, "management_review"): [paper]}), 7)
+    assert result.state == MET and not result.missing and result.items[0].code == "MV-PMG-2026-001"
+    # Another objective's upload proves nothing here.
+    assert evaluate("management_review", facts(uploads={(8, "management_review"): [paper]}), 7).state == PENDING
 
 
 def test_an_objective_combines_its_kinds():

@@ -109,7 +109,7 @@ def test_approval_is_signed_and_later_changes_are_trailed_revisions(programme, u
 def test_evidence_of_another_year_is_refused(year_2026, users):
     objective = queries.objectives(2026, 3)[0]
     with pytest.raises(ServiceError, match="es de 2025 .* objetivo es del programa 2026"):
-        service.upload_evidence(users["quality"], objective, title="Acta de constitución del comité",
+        service.upload_evidence(users["quality"], objective, kind="diagnosis", title="Acta de constitución del comité",
                                 record_date=date(2025, 12, 30), data=b"%PDF-1.4 acta", filename="acta.pdf")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(PmgEvidence.id))) == 0
@@ -117,14 +117,25 @@ def test_evidence_of_another_year_is_refused(year_2026, users):
 
 def test_a_certificate_uploaded_fulfils_its_kind(year_2026, users):
     objective = db.session.scalar(sa.select(PmgObjective).where(PmgObjective.year == 2026, PmgObjective.number == 13))
-    service.upload_evidence(users["quality"], objective, title="Certificado de mantención 2026",
-                            record_date=date(2026, 9, 15), data=b"%PDF-1.4 certificado", filename="cert.pdf",
-                            certificate=True)
+    service.upload_evidence(users["quality"], objective, kind="certificate", title="Certificado de mantención 2026",
+                            record_date=date(2026, 9, 15), data=b"%PDF-1.4 certificado", filename="cert.pdf")
     db.session.commit()
     result = next(r for r in queries.stage_view(2026)["results"] if r.objective.number == 13)
     certificate = next(k for k in result.kinds if k.kind == "certificate")
     assert certificate.state == "met" and certificate.items[0].code.startswith("CERT-ISO-2026-")
     assert "/registros/" in certificate.items[0].url
+
+
+def test_an_upload_proves_only_a_kind_the_objective_asks_for(year_2026, users):
+    objective = db.session.scalar(sa.select(PmgObjective).where(PmgObjective.year == 2026, PmgObjective.number == 12))
+    with pytest.raises(ServiceError, match="qué medio de verificación"):
+        service.upload_evidence(users["quality"], objective, kind="certificate", title="Certificado",
+                                record_date=date(2026, 9, 15), data=b"%PDF-1.4 x", filename="c.pdf")
+    service.upload_evidence(users["quality"], objective, kind="management_review", title="Acta firmada en papel",
+                            record_date=date(2026, 8, 1), data=b"%PDF-1.4 acta", filename="acta.pdf")
+    db.session.commit()
+    result = next(r for r in queries.stage_view(2026)["results"] if r.objective.number == 12)
+    assert result.state == "met" and result.items[0].code.startswith("MV-PMG-2026-")
 
 
 def test_an_activity_naming_a_procedure_is_done_when_it_takes_effect(programme, users, make_document):
