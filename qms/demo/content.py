@@ -92,6 +92,8 @@ PROCESSES: list[dict] = _read_yaml("processes.yaml")
 USERS: list[dict] = _read_yaml("users.yaml")
 #: Quality objectives and indicators with two years of values (``qms.indicators.demo``).
 INDICATORS: dict = _read_yaml("indicators.yaml")
+#: The PMG programme of last year and this one (``qms.pmg.demo``).
+PMG: dict = _read_yaml("pmg.yaml")
 #: The document register, in creation order.
 DOCUMENTS: list[dict] = [
     _read_document(path)

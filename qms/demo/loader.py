@@ -18,6 +18,7 @@ from qms.actions import demo as actions_demo
 from qms.audits import demo as audits_demo
 from qms.indicators import demo as indicators_demo
 from qms.nonconformities import demo as nonconformities_demo
+from qms.pmg import demo as pmg_demo
 from qms.records.demo import load_demo_records
 from qms.timeutil import clock_at, local_zone, system_now
 
@@ -68,6 +69,7 @@ def load_demo() -> list[dict]:
     actions_demo.load(users, processes)
     nonconformities_demo.load(users, processes)
     indicators_demo.load(users, processes, content.INDICATORS)
+    pmg_demo.load(users, processes, content.PMG, _password)
     return _users_summary()
 
 
