@@ -245,6 +245,7 @@ def build_pmg_compliance_report():
     heading(document, "3", "Enfoque de género y perspectiva territorial")
     loop_table(document, [("Proceso", 5.0), ("Atributo", 4.0), ("Brechas", 7.5)], "g in perspective",
                ["{{ g.process }}", "{{ g.focus }}", "{{ g.gaps }}"])
+    signatures(document, "4")
     return document
 
 

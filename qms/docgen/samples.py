@@ -146,7 +146,7 @@ SAMPLE_REPORT_CONTEXTS = {
                                                            "code": "RD-2026-01", "url": "https://qms.example/registros/1"}],
                         "missing": ["Nada: el objetivo está cumplido."]}],
         "perspective": [{"process": "SIAC Atención ciudadana", "focus": "enfoque de género", "gaps": "Sin brechas"}],
-        "signatures": [],
+        "signatures": _SIGNATURES,
         "generated_at": "15-12-2026 10:00",
     },
 }

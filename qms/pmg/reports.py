@@ -3,6 +3,7 @@
 verificación with its code and verification address."""
 from __future__ import annotations
 
+from qms.core.reports import signature_row
 from qms.org.queries import institution_header
 from qms.pmg.models import EVIDENCE_KINDS, OBJECTIVE_STATES
 from qms.timeutil import format_date, format_datetime, now_utc, today_local
@@ -20,7 +21,8 @@ def _lines(result) -> list[dict]:
     return lines
 
 
-def report_context(view: dict, gaps: list[dict]) -> dict:
+def report_context(view: dict, gaps: list[dict], programme=None) -> dict:
+    """``programme``: the year's work programme, whose signed approval the report shows."""
     commitment = view["commitment"]
     results = view["results"]
     return {
@@ -36,7 +38,8 @@ def report_context(view: dict, gaps: list[dict]) -> dict:
                        for r in results],
         "perspective": [{"process": f"{g['process'].code} {g['process'].name}", "focus": g["focus"],
                          "gaps": "; ".join(g["gaps"]) or "Sin brechas"} for g in gaps],
-        "signatures": [],
+        "signatures": ([signature_row("Aprobó el programa de trabajo", programme.approved_by, programme.approved_at)]
+                       if programme is not None and programme.is_approved else []),
         "generated_at": format_datetime(now_utc()),
     }
 

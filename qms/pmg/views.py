@@ -242,7 +242,8 @@ def report_docx(year: int):
     from qms.docgen.service import render_report
     from qms.pmg.reports import report_context
 
-    data = render_report("cumplimiento_pmg.docx", report_context(_report_view(year), queries.perspective_gaps(year)))
+    data = render_report("cumplimiento_pmg.docx", report_context(_report_view(year), queries.perspective_gaps(year),
+                                                                queries.programme(year)))
     return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
                      download_name=f"cumplimiento-pmg-{year}.docx")
 
