@@ -88,3 +88,30 @@ def test_the_compliance_report_lists_each_medio_with_code_and_address(app, clien
 def test_the_report_of_a_year_without_commitment_is_a_404(client, login, app, users):
     login("quality")
     assert client.get("/pmg/2031/informe.docx").status_code == 404
+
+
+def test_evidence_of_another_year_keeps_the_typing(app, client, login, year_2026):
+    from qms.pmg.models import PmgObjective
+
+    csrf_off(app)
+    login("quality")
+    objective = db.session.scalar(sa.select(PmgObjective).where(PmgObjective.year == 2026, PmgObjective.number == 12))
+    response = client.post(f"/pmg/2026/objetivos/{objective.id}/evidencia", content_type="multipart/form-data", data={
+        "kind": "management_review", "title": "Acta de la revisión de diciembre", "record_date": "2025-12-18",
+        "file": (io.BytesIO(b"%PDF-1.4 acta"), "acta.pdf")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "es de 2025" in page and 'value="Acta de la revisión de diciembre"' in page and 'value="2025-12-18"' in page
+    from qms.records.models import Record
+
+    assert db.session.scalar(sa.select(sa.func.count(Record.id))) == 0
+
+
+def test_approving_with_an_activity_without_responsible_is_refused_on_the_page(app, client, login, programme):
+    csrf_off(app)
+    login("approver")
+    response = client.post("/pmg/2026/programa/aprobar", data={"password": "clave-de-prueba-1"})
+    assert response.status_code == 400
+    assert "no tienen responsable" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not queries.programme(2026).is_approved
