@@ -149,6 +149,17 @@ SAMPLE_REPORT_CONTEXTS = {
         "signatures": _SIGNATURES,
         "generated_at": "15-12-2026 10:00",
     },
+    "diagnostico_pmg.docx": {
+        "institution": {"name": "Servicio de Ejemplo"},
+        "report": {"title": "Diagnóstico PMG 2026", "code": "DIAG-2026", "date": "15-03-2026", "state": "Etapa 3",
+                   "draft": ""},
+        "summary": {"year": 2026, "processes": 1, "lines": 1, "counts": "Cumple parcialmente: 1"},
+        "lines": [{"process": "SIAC", "clause": "8.2", "rating": "Cumple parcialmente", "evidence": "Registro de solicitudes.",
+                   "gap": "Falta revisar los requisitos antes de responder.", "activity": "3"}],
+        "perspective": [{"process": "SIAC Atención ciudadana", "focus": "perspectiva territorial", "gaps": "Sin brechas"}],
+        "signatures": _SIGNATURES,
+        "generated_at": "15-03-2026 10:00",
+    },
 }
 
 

@@ -172,7 +172,9 @@ class PmgScopeEntry(db.Model):
     """A process inside or outside the year's certification scope (outside: with the reason)."""
 
     __tablename__ = "pmg_scope"
-    __table_args__ = (sa.UniqueConstraint("year", "process_id", name="uq_pmg_scope_year_process"),)
+    __table_args__ = (sa.UniqueConstraint("year", "process_id", name="uq_pmg_scope_year_process",
+                                          info={"conflict": "Otra persona guardó el alcance del año al mismo "
+                                                            "tiempo; revise el alcance vigente."}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(index=True)

@@ -53,3 +53,27 @@ def xlsx_rows(view: dict) -> list[list]:
         for line in lines:
             rows.append(base + [line["kind"], line["label"], line["code"], line["url"], missing])
     return rows
+
+
+def diagnosis_context(year: int, lines, gaps: list[dict], commitment=None) -> dict:
+    """The diagnosis of ``year`` (``diagnostico_pmg.docx``): every assessed clause and the perspective gaps."""
+    from qms.pmg.models import ASSESSMENT_RATINGS
+
+    counts: dict = {}
+    for line in lines:
+        counts[line.rating_label] = counts.get(line.rating_label, 0) + 1
+    return {
+        "institution": institution_header(),
+        "report": {"title": f"Diagnóstico PMG {year}", "code": f"DIAG-{year}", "date": format_date(today_local()),
+                   "state": commitment.stage_label if commitment else "Sin compromiso", "draft": ""},
+        "summary": {"year": year, "processes": len({line.process_id for line in lines}), "lines": len(lines),
+                    "counts": ", ".join(f"{label}: {counts[label]}" for label in ASSESSMENT_RATINGS.values()
+                                        if label in counts) or "—"},
+        "lines": [{"process": line.process.code, "clause": line.clause_number, "rating": line.rating_label,
+                   "evidence": line.evidence, "gap": line.gap,
+                   "activity": str(line.activity.number) if line.activity else "—"} for line in lines],
+        "perspective": [{"process": f"{g['process'].code} {g['process'].name}", "focus": g["focus"],
+                         "gaps": "; ".join(g["gaps"]) or "Sin brechas"} for g in gaps],
+        "signatures": [],
+        "generated_at": format_datetime(now_utc()),
+    }

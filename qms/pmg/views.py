@@ -248,6 +248,18 @@ def report_docx(year: int):
                      download_name=f"cumplimiento-pmg-{year}.docx")
 
 
+@bp.route("/<int:year>/diagnostico.docx")
+@permission_required(P.PMG_VIEW)
+def diagnosis_docx(year: int):
+    from qms.docgen.service import render_report
+    from qms.pmg.reports import diagnosis_context
+
+    context = diagnosis_context(year, queries.assessments(year), queries.perspective_gaps(year),
+                                queries.commitment(year))
+    return send_file(io.BytesIO(render_report("diagnostico_pmg.docx", context)), mimetype=DOCX, as_attachment=True,
+                     download_name=f"diagnostico-pmg-{year}.docx")
+
+
 @bp.route("/<int:year>/informe.xlsx")
 @permission_required(P.PMG_VIEW)
 def report_xlsx(year: int):

@@ -115,3 +115,44 @@ def test_approving_with_an_activity_without_responsible_is_refused_on_the_page(a
     assert "no tienen responsable" in response.get_data(as_text=True)
     db.session.expire_all()
     assert not queries.programme(2026).is_approved
+
+
+def test_the_diagnosis_report_lists_each_clause_and_the_attributes(app, client, login, year_2026, users, process):
+    process.has_territorial_focus = True
+    db.session.commit()
+    line = service.assess(users["quality"], year=2026, process=process, clause_number="8.2", rating="fails",
+                          evidence="Registro de solicitudes.", gap="No se revisan los requisitos.")
+    service.add_gap_activity(users["quality"], line, responsible=users["quality"], starts_on=date(2026, 4, 1),
+                             ends_on=date(2026, 5, 1))
+    db.session.commit()
+    login("quality")
+    response = client.get("/pmg/2026/diagnostico.docx")
+    assert response.status_code == 200
+    document = Docx(io.BytesIO(response.data))
+    rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    assert ["GT", "8.2", "No cumple", "Registro de solicitudes.", "No se revisan los requisitos.", "1"] in rows
+    assert any(r[0] == "GT Gestión Territorial" and r[1] == "perspectiva territorial" for r in rows)
+
+
+def test_overdue_activities_are_highlighted(app, client, login, programme, users):
+    service.save_activity(users["quality"], programme, title="Actividad vencida del primer trimestre",
+                          responsible=users["quality"], starts_on=date(2026, 1, 5), ends_on=date(2026, 1, 30))
+    db.session.commit()
+    login("quality")
+    page = client.get("/pmg/2026/programa").get_data(as_text=True)
+    row = page[page.index('id="activity-2"'):]
+    row = row[:row.index("</tr>")]
+    assert "pmg-overdue" in page[page.index('id="activity-2"') - 40:page.index('id="activity-2"') + 60]
+    assert "Atrasada" in row
+
+
+def test_the_head_of_service_finds_the_programme_in_the_inbox(app, client, login, programme):
+    login("approver")
+    page = client.get("/pendientes").get_data(as_text=True)
+    assert "Programas de trabajo PMG por aprobar" in page and "/pmg/2026/programa" in page
+
+
+def test_the_trail_names_pmg_entries(app, client, login, year_2026):
+    login("quality")
+    page = client.get("/bitacora/").get_data(as_text=True)
+    assert "Compromiso de etapa PMG registrado" in page and "PMG 2026" in page
