@@ -214,12 +214,13 @@ def year_actions(year: int) -> list[dict]:
              "record_id": a.report_record_id} for a in rows]
 
 
-def action_states(ids) -> dict[int, str]:
-    """``{action id: state}`` of ``ids`` (one statement)."""
+def action_states(ids) -> dict[int, tuple[str, str]]:
+    """``{action id: (state, "AC-2026-012 · title")}`` of ``ids`` (one statement)."""
     ids = [i for i in (ids or []) if i]
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(Action.id, Action.state).where(Action.id.in_(ids))).all())
+    return {i: (state, f"{code} · {title}") for i, state, code, title in db.session.execute(
+        sa.select(Action.id, Action.state, Action.code, Action.title).where(Action.id.in_(ids)))}
 
 
 def action_choices() -> list[tuple[int, str]]:

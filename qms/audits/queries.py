@@ -108,12 +108,13 @@ def year_audits(year: int) -> dict:
                         "state_label": a.state_label, "record_id": a.report_record_id} for a in audits]}
 
 
-def audit_states(ids) -> dict[int, str]:
-    """``{audit id: state}`` of ``ids`` (one statement)."""
+def audit_states(ids) -> dict[int, tuple[str, str]]:
+    """``{audit id: (state, "AUD-2026-02 · title")}`` of ``ids`` (one statement)."""
     ids = [i for i in (ids or []) if i]
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(Audit.id, Audit.state).where(Audit.id.in_(ids))).all())
+    return {i: (state, f"{code} · {title}") for i, state, code, title in db.session.execute(
+        sa.select(Audit.id, Audit.state, Audit.code, Audit.title).where(Audit.id.in_(ids)))}
 
 
 def audit_choices() -> list[tuple[int, str]]:

@@ -129,7 +129,7 @@ def programme(facts: YearFacts, objective_id=None) -> KindResult:
 
 def manual_procedures(facts: YearFacts, objective_id=None) -> KindResult:
     """Met when the Manual de la Calidad is in force and every process of the scope has a procedure in force."""
-    items = [Item(f"{d['code']} {d['title']} (vigente desde {format_date(d['effective_date'])})", d["code"], d["url"])
+    items = [Item(f"{d['title']} (vigente desde {format_date(d['effective_date'])})", d["code"], d["url"])
              for d in facts.documents]
     missing = [] if any(d["type"] == "MC" for d in facts.documents) else ["Falta el Manual de la Calidad vigente."]
     with_procedure = {d["process"] for d in facts.documents if d["type"] == "PR"}
@@ -152,7 +152,7 @@ def internal_audits(facts: YearFacts, objective_id=None) -> KindResult:
         if programme_["state"] != "approved":
             missing.append("El programa de auditorías no está aprobado.")
     for a in facts.audits:
-        items.append(Item(f"{a['code']} {a['title']} ({a['state_label']})", a["code"], a["url"]))
+        items.append(Item(f"{a['title']} ({a['state_label']})", a["code"], a["url"]))
         if a["state"] not in DONE_WHEN["audit"]:
             missing.append(f"La auditoría {a['code']} aún no tiene informe.")
     if not facts.audits:
@@ -162,7 +162,7 @@ def internal_audits(facts: YearFacts, objective_id=None) -> KindResult:
 
 def capa(facts: YearFacts, objective_id=None) -> KindResult:
     """Met when the year has corrective or preventive actions and all of them are closed (with their report)."""
-    items = [Item(f"{a['code']} {a['title']} ({a['state_label']})", a["code"], a["url"]) for a in facts.actions]
+    items = [Item(f"{a['title']} ({a['state_label']})", a["code"], a["url"]) for a in facts.actions]
     missing = [f"La acción {a['code']} sigue abierta ({a['state_label'].lower()})."
                for a in facts.actions if a["state"] != "closed"]
     if not facts.actions:
@@ -172,7 +172,7 @@ def capa(facts: YearFacts, objective_id=None) -> KindResult:
 
 def management_review(facts: YearFacts, objective_id=None) -> KindResult:
     """Met when a review of the year has its minutes approved."""
-    items = [Item(f"{r['code']} Revisión por la dirección ({r['state_label']})", r["code"], r["url"])
+    items = [Item(f"Revisión por la dirección ({r['state_label']})", r["code"], r["url"])
              for r in facts.reviews]
     approved = [r for r in facts.reviews if r["state"] == "approved"]
     missing = [] if approved else [f"Falta el acta aprobada de la revisión por la dirección {facts.year}."]
@@ -181,7 +181,7 @@ def management_review(facts: YearFacts, objective_id=None) -> KindResult:
 
 def certificate(facts: YearFacts, objective_id=None) -> KindResult:
     """Met when a certificate of the certification body dated in the year is kept as a record."""
-    items = [Item(f"{c['code']} {c['title']} ({format_date(c['record_date'])})", c["code"], c["url"])
+    items = [Item(f"{c['title']} ({format_date(c['record_date'])})", c["code"], c["url"])
              for c in facts.certificates]
     missing = [] if items else [f"Falta el certificado del organismo certificador de {facts.year} "
                                 "(regístrelo como «Certificado ISO 9001»)."]
@@ -196,7 +196,7 @@ def upload(facts: YearFacts, objective_id=None) -> KindResult:
 
 
 def uploaded(facts: YearFacts, objective_id, kind: str) -> list[Item]:
-    return [Item(f"{u['code']} {u['title']} ({format_date(u['record_date'])})", u["code"], u["url"])
+    return [Item(f"{u['title']} ({format_date(u['record_date'])})", u["code"], u["url"])
             for u in facts.uploads.get((objective_id, kind), [])]
 
 

@@ -84,12 +84,15 @@ def _linked(activities) -> tuple[set, dict, dict]:
         if a.link_kind and a.link_id:
             ids.setdefault(a.link_kind, []).append(a.link_id)
     in_force = documents.in_force_ids(ids.get("document"))
-    states = {}
-    for kind, reader in (("audit", audits.audit_states), ("action", actions.action_states),
-                         ("review", reviews.review_states)):
-        states.update({(kind, i): s for i, s in reader(ids.get(kind)).items()})
-    labels = {("document", d.id): (f"{d.code} {d.title}", url_for("documents.detail", code=d.code))
-              for d in documents.documents_by_ids(ids.get("document"))}
+    states, labels = {}, {}
+    for kind, reader, endpoint, arg in (("audit", audits.audit_states, "audits.detail", "audit_code"),
+                                        ("action", actions.action_states, "actions.detail", "action_code"),
+                                        ("review", reviews.review_states, "reviews.detail", "review_code")):
+        for i, (state, label) in reader(ids.get(kind)).items():
+            states[(kind, i)] = state
+            labels[(kind, i)] = (label, url_for(endpoint, **{arg: label.split(" · ")[0]}))
+    labels.update({("document", d.id): (f"{d.code} {d.title}", url_for("documents.detail", code=d.code))
+                   for d in documents.documents_by_ids(ids.get("document"))})
     return in_force, states, labels
 
 
@@ -103,7 +106,7 @@ def activity_rows(programme_: WorkProgramme | None) -> list[ActivityRow]:
         done = activity_done(a.link_kind, a.link_id, a.state, in_force, states)
         label, url = labels.get((a.link_kind, a.link_id), ("", ""))
         if not label and a.link_kind:
-            label = f"{a.link_kind} #{a.link_id} ({states.get((a.link_kind, a.link_id), '—')})"
+            label = "(el objeto vinculado ya no existe)"
         rows.append(ActivityRow(a, done, is_overdue(done, a.ends_on, today), label, url))
     return rows
 

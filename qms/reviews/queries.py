@@ -37,13 +37,14 @@ def year_reviews(year: int) -> list[dict]:
              "record_id": r.acta_record_id} for r in rows]
 
 
-def review_states(ids) -> dict[int, str]:
-    """``{review id: state}`` of ``ids``."""
+def review_states(ids) -> dict[int, tuple[str, str]]:
+    """``{review id: (state, "RD-2026-01 · Revisión por la dirección")}`` of ``ids``."""
     ids = [i for i in (ids or []) if i]
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(ManagementReview.id, ManagementReview.state)
-                                   .where(ManagementReview.id.in_(ids))).all())
+    return {i: (state, f"{code} · Revisión por la dirección") for i, state, code in db.session.execute(
+        sa.select(ManagementReview.id, ManagementReview.state, ManagementReview.code)
+        .where(ManagementReview.id.in_(ids)))}
 
 
 def review_choices() -> list[tuple[int, str]]:
