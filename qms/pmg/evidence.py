@@ -210,8 +210,10 @@ def evaluate(kind: str, facts: YearFacts, objective_id=None) -> KindResult:
     (evidence QMS does not produce) makes it met."""
     result = RULES[kind](facts, objective_id)
     if kind != "upload":
-        extra = uploaded(facts, objective_id, kind)
-        if extra:
+        # A certificate uploaded here is also a CERT-ISO record of the year: list it once.
+        known = {i.code for i in result.items}
+        extra = [i for i in uploaded(facts, objective_id, kind) if i.code not in known]
+        if extra or (known and facts.uploads.get((objective_id, kind))):
             result.items += extra
             result.state, result.missing = MET, []
     return result

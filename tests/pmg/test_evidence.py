@@ -134,3 +134,9 @@ def test_an_activity_naming_an_object_follows_that_object():
     assert activity_done("action", 2, "pending", set(), {("action", 2): "verifying"}) is False
     assert activity_done("review", 1, "pending", set(), {("review", 1): "approved"}) is True
     assert is_overdue(False, date(2026, 1, 1), date(2026, 1, 2)) and not is_overdue(True, date(2026, 1, 1), date(2026, 2, 1))
+
+
+def test_a_certificate_uploaded_for_its_objective_is_listed_once():
+    cert = {"code": "CERT-ISO-2026-001", "title": "Certificado", "record_date": date(2026, 9, 1), "url": "http://x/r/1"}
+    result = evaluate("certificate", facts(certificates=[cert], uploads={(7, "certificate"): [cert]}), 7)
+    assert result.state == MET and [i.code for i in result.items] == ["CERT-ISO-2026-001"]
