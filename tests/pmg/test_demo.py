@@ -1,6 +1,4 @@
 """The demo's PMG programme: last year's Etapa 2 fulfilled, this year's Etapa 3 half done."""
-import sqlalchemy as sa
-
 from qms.extensions import db
 from qms.timeutil import today_local
 

@@ -135,15 +135,19 @@ def test_the_diagnosis_report_lists_each_clause_and_the_attributes(app, client, 
 
 
 def test_overdue_activities_are_highlighted(app, client, login, programme, users):
+    first = programme.activities[0]  # ended on 30-04-2026 too, but done: not overdue
+    service.save_activity(users["quality"], programme, first, title=first.title, starts_on=first.starts_on,
+                          ends_on=first.ends_on, state="done", progress=100)
     service.save_activity(users["quality"], programme, title="Actividad vencida del primer trimestre",
                           responsible=users["quality"], starts_on=date(2026, 1, 5), ends_on=date(2026, 1, 30))
     db.session.commit()
     login("quality")
     page = client.get("/pmg/2026/programa").get_data(as_text=True)
-    row = page[page.index('id="activity-2"'):]
-    row = row[:row.index("</tr>")]
-    assert "pmg-overdue" in page[page.index('id="activity-2"') - 40:page.index('id="activity-2"') + 60]
-    assert "Atrasada" in row
+    start = page.index('<tr id="activity-2"')
+    row = page[start:page.index("</tr>", start)]
+    assert 'class="pmg-overdue"' in row and "Atrasada" in row
+    first = page[page.index('<tr id="activity-1"'):]
+    assert "Atrasada" not in first[:first.index("</tr>")]
 
 
 def test_the_head_of_service_finds_the_programme_in_the_inbox(app, client, login, programme):
