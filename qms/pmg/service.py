@@ -81,6 +81,30 @@ def _kinds(values) -> list[str]:
     return kinds
 
 
+def add_objective(actor, *, year, stage, number, title: str, requirements: str, evidence_kinds) -> PmgObjective:
+    """The committee adds an objective the year's technical document brings (a new programme year
+    may add or renumber objectives)."""
+    require(actor, P.PMG_MANAGE)
+    year, stage = year_of(year), _stage(stage)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 0
+    if not 1 <= number <= 99:
+        raise ServiceError("Indique el número del objetivo (1 a 99).", field="number")
+    if db.session.scalar(sa.select(PmgObjective.id).where(PmgObjective.year == year, PmgObjective.number == number)):
+        raise ServiceError(f"El programa {year} ya tiene un objetivo número {number}.", field="number")
+    objective = PmgObjective(year=year, stage=stage, number=number,
+                             title=text(title, "El objetivo", "title", max_length=250),
+                             requirements=text(requirements, "Los requisitos técnicos", "requirements"),
+                             evidence_kinds=_kinds(evidence_kinds))
+    db.session.add(objective)
+    db.session.flush()
+    trail.record(actor, "pmg.objective_added", "pmg_objective", objective.id, objective.code,
+                 {"stage": stage, "title": objective.title, "evidence_kinds": objective.evidence_kinds})
+    return objective
+
+
 def save_objective(actor, objective: PmgObjective, *, title: str, requirements: str, evidence_kinds) -> PmgObjective:
     """The committee rewrites an objective of a programme year: a new revision, trailed with before and after."""
     require(actor, P.PMG_MANAGE)

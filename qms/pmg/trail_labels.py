@@ -4,6 +4,7 @@ from __future__ import annotations
 TRAIL_ACTION_LABELS = {
     "pmg.reference_loaded": "Objetivos de referencia PMG cargados para el año",
     "pmg.objective_revised": "Objetivo PMG modificado",
+    "pmg.objective_added": "Objetivo PMG agregado al año",
     "pmg.committed": "Compromiso de etapa PMG registrado",
     "pmg.evidence_uploaded": "Medio de verificación PMG cargado",
     "pmg.assessed": "Cláusula del diagnóstico evaluada",

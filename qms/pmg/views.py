@@ -80,6 +80,17 @@ def reference(year: int):
                                                            kinds=EVIDENCE_KINDS))
 
 
+@bp.route("/<int:year>/referencia/nuevo", methods=["POST"])
+@permission_required(P.PMG_MANAGE)
+def add_objective(year: int):
+    return run(lambda: service.add_objective(acting_user(), year=year, stage=request.form.get("stage"),
+                                             number=request.form.get("number"), title=request.form.get("title", ""),
+                                             requirements=request.form.get("requirements", ""),
+                                             evidence_kinds=request.form.getlist("evidence_kinds")),
+               lambda o: f"Objetivo {o.code} agregado.", url_for("pmg.reference", year=year),
+               lambda: reference(year))
+
+
 @bp.route("/<int:year>/referencia/<int:objective_id>", methods=["POST"])
 @permission_required(P.PMG_MANAGE)
 def save_objective(year: int, objective_id: int):

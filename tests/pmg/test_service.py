@@ -43,6 +43,18 @@ def test_a_new_year_starts_from_the_previous_years_edited_objectives(year_2026, 
     assert queries.objectives(2026)[0].year == 2026
 
 
+def test_the_committee_adds_an_objective_to_a_year(year_2026, users):
+    added = service.add_objective(users["quality"], year=2026, stage=3, number=16, title="Difusión de la política",
+                                  requirements="Difundir la política de calidad a todo el personal.",
+                                  evidence_kinds=["upload"])
+    db.session.commit()
+    assert added.code == "SGC-2026-E3-16"
+    assert [r.objective.number for r in queries.stage_view(2026)["results"]] == [10, 11, 12, 13, 16]
+    with pytest.raises(ServiceError, match="ya tiene un objetivo número 16"):
+        service.add_objective(users["quality"], year=2026, stage=3, number=16, title="Otro", requirements="x",
+                              evidence_kinds=["upload"])
+
+
 def test_an_objective_needs_known_evidence_kinds(year_2026, users):
     objective = queries.objectives(2026)[0]
     with pytest.raises(ServiceError, match="tipo de medio de verificación"):
