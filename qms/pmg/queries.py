@@ -13,7 +13,7 @@ from qms.pmg import access
 from qms.pmg.evidence import YearFacts, activity_done, is_overdue, objective_result
 from qms.pmg.models import (PmgAssessment, PmgCommitment, PmgEvidence, PmgObjective, PmgPlanEntry, PmgScopeEntry,
                             WorkProgramme, PmgActivity)
-from qms.timeutil import today_local
+from qms.timeutil import format_date, today_local
 
 
 def commitments() -> list[PmgCommitment]:
@@ -239,8 +239,20 @@ def perspective_gaps(year: int) -> list[dict]:
 
 
 def inbox(user) -> list[dict]:
-    """Work programmes waiting for the head of service's signature; the committee's overdue activities."""
+    """Work programmes waiting for the head of service's signature; the user's open activities of
+    this year's programme (overdue first)."""
     sections = []
+    mine = db.session.scalar(sa.select(PmgActivity.id).join(WorkProgramme).where(
+        WorkProgramme.year == today_local().year, PmgActivity.responsible_id == user.id).limit(1))
+    if mine is not None:
+        rows = [r for r in activity_rows(programme(today_local().year))
+                if r.activity.responsible_id == user.id and not r.done]
+        if rows:
+            sections.append({"title": "Mis actividades del programa de trabajo PMG", "items": [
+                {"label": f"{r.activity.number}. {r.activity.title}",
+                 "url": url_for("pmg.programme", year=r.activity.programme.year),
+                 "note": f"termina el {format_date(r.activity.ends_on)}", "overdue": r.overdue}
+                for r in sorted(rows, key=lambda r: (not r.overdue, r.activity.ends_on))]})
     if access.can_approve(user):
         waiting = db.session.scalars(sa.select(WorkProgramme).where(WorkProgramme.state == "draft",
                                                                     WorkProgramme.activities.any())).all()

@@ -160,3 +160,19 @@ def test_the_trail_names_pmg_entries(app, client, login, year_2026):
     login("quality")
     page = client.get("/bitacora/").get_data(as_text=True)
     assert "Compromiso de etapa PMG registrado" in page and "PMG 2026" in page
+
+
+def test_the_responsible_finds_their_open_activities_in_the_inbox(app, client, login, programme, users):
+    from qms.timeutil import today_local
+
+    mine = service.open_programme(users["quality"], today_local().year)
+    service.save_activity(users["quality"], mine, title="Actualizar la ficha del proceso", responsible=users["auditor"],
+                          starts_on=date(today_local().year, 1, 2), ends_on=date(today_local().year, 1, 3))
+    service.save_activity(users["quality"], mine, title="Actividad ya terminada", responsible=users["auditor"],
+                          starts_on=date(today_local().year, 1, 2), ends_on=date(today_local().year, 1, 3),
+                          state="done")
+    db.session.commit()
+    login("auditor")
+    page = client.get("/pendientes").get_data(as_text=True)
+    assert "Mis actividades del programa de trabajo PMG" in page and "Actualizar la ficha del proceso" in page
+    assert "Actividad ya terminada" not in page
