@@ -24,12 +24,16 @@ def _visible(model):
     return visible
 
 
-class _Year(int):
-    """A programme year as the trail's object (it has no row of its own)."""
+class ProgrammeYear(int):
+    """A programme year as the trail's object (it has no row of its own; its id is the year)."""
+
+    @property
+    def id(self) -> int:
+        return int(self)
 
 
 def _years(ids) -> dict:
-    return {int(i): _Year(i) for i in ids}
+    return {int(i): ProgrammeYear(i) for i in ids}
 
 
 register(ObjectKind(
