@@ -219,9 +219,69 @@ def build_review_minutes():
     return document
 
 
+def build_pmg_compliance_report():
+    """The «Informe de cumplimiento PMG»: the year's stage, each objective with its medios de
+    verificación (code and verification address) and what is missing, and the perspective gaps."""
+    document = report_document("Informe de cumplimiento PMG")
+    heading(document, "1", "Compromiso del año")
+    field_table(
+        document,
+        [
+            ("Año", "{{ summary.year }}"),
+            ("Etapa comprometida", "{{ summary.stage }}"),
+            ("Objetivos", "{{ summary.total }}: {{ summary.met }} cumplidos, {{ summary.ongoing }} en curso, "
+                          "{{ summary.pending }} pendientes"),
+        ],
+    )
+    heading(document, "2", "Objetivos y medios de verificación")
+    tag_paragraph(document, "{%p for o in objectives %}")
+    document.add_paragraph("{{ o.code }} {{ o.title }} — {{ o.state }}", style="Heading 2")
+    text_block(document, "{{ o.requirements }}")
+    loop_table(document, [("Medio de verificación", 6.5), ("Código", 3.0), ("Dirección de verificación", 7.0)],
+               "e in o.evidence", ["{{ e.label }}", "{{ e.code }}", "{{ e.url }}"])
+    label = document.add_paragraph()
+    layout.put(label, "Falta", bold=True)
+    tag_paragraph(document, "{%p for m in o.missing %}")
+    document.add_paragraph("• {{ m }}")
+    tag_paragraph(document, "{%p endfor %}")
+    tag_paragraph(document, "{%p endfor %}")
+    heading(document, "3", "Enfoque de género y perspectiva territorial")
+    loop_table(document, [("Proceso", 5.0), ("Atributo", 4.0), ("Brechas", 7.5)], "g in perspective",
+               ["{{ g.process }}", "{{ g.focus }}", "{{ g.gaps }}"])
+    signatures(document, "4")
+    return document
+
+
+def build_pmg_diagnosis_report():
+    """The PMG diagnosis: each process against the ISO 9001:2015 clauses, with evidence and gap,
+    and the gender and territorial attributes of the strategic products."""
+    document = report_document("Diagnóstico del sistema de gestión de la calidad")
+    heading(document, "1", "Resumen")
+    field_table(
+        document,
+        [
+            ("Año", "{{ summary.year }}"),
+            ("Procesos evaluados", "{{ summary.processes }}"),
+            ("Cláusulas evaluadas", "{{ summary.lines }}: {{ summary.counts }}"),
+        ],
+    )
+    heading(document, "2", "Evaluación por proceso y cláusula (ISO 9001:2015)")
+    loop_table(document, [("Proceso", 2.2), ("Cláusula", 2.0), ("Evaluación", 2.8), ("Evidencia", 4.5),
+                          ("Brecha", 4.5), ("Actividad", 1.5)], "l in lines",
+               ["{{ l.process }}", "{{ l.clause }}", "{{ l.rating }}", "{{ l.evidence }}", "{{ l.gap }}",
+                "{{ l.activity }}"])
+    heading(document, "3", "Atributos de los productos estratégicos")
+    loop_table(document, [("Proceso", 5.0), ("Atributo", 4.0), ("Brechas", 7.5)], "g in perspective",
+               ["{{ g.process }}", "{{ g.focus }}", "{{ g.gaps }}"])
+    signatures(document, "4")
+    return document
+
+
 REPORT_TEMPLATES = {
     "informe_auditoria.docx": build_audit_report,
     "accion_correctiva.docx": build_capa_report,
     "producto_no_conforme.docx": build_nonconformity_report,
     "revision_direccion.docx": build_review_minutes,
+    "cumplimiento_pmg.docx": build_pmg_compliance_report,
+    "diagnostico_pmg.docx": build_pmg_diagnosis_report,
 }

@@ -28,6 +28,7 @@ BLUEPRINTS = (
     "qms.indicators.views",
     "qms.indicators.transfer_views",
     "qms.reviews.views",
+    "qms.pmg.views",
     "qms.home.dashboard",
 )
 
@@ -50,6 +51,7 @@ MODEL_MODULES = (
     "qms.notifications.models",
     "qms.indicators.models",
     "qms.reviews.models",
+    "qms.pmg.models",
 )
 
 
@@ -77,6 +79,7 @@ REGISTRATIONS = (
     "qms.notifications.trail_objects",
     "qms.indicators.trail_objects",
     "qms.reviews.trail_objects",
+    "qms.pmg.trail_objects",
     "qms.nonconformities.queries",
     # What each module tells people, and the due dates it reminds them of.
     "qms.documents.notices",

@@ -204,3 +204,26 @@ def review_summary(start: date, end: date) -> dict:
         "improvement": [line(a) for a in actions if a.kind == "improvement"],
         "siac": [line(a) for a in actions if a.source_kind == "siac"],
     }
+
+
+def year_actions(year: int) -> list[dict]:
+    """Actions opened in ``year`` (annulled ones left out) as plain values: id, code, title, state, record id."""
+    rows = db.session.scalars(sa.select(Action).where(Action.year == year, Action.state != "withdrawn")
+                              .order_by(Action.code)).all()
+    return [{"id": a.id, "code": a.code, "title": a.title, "state": a.state, "state_label": a.state_label,
+             "record_id": a.report_record_id} for a in rows]
+
+
+def action_states(ids) -> dict[int, tuple[str, str]]:
+    """``{action id: (state, "AC-2026-012 · title")}`` of ``ids`` (one statement)."""
+    ids = [i for i in (ids or []) if i]
+    if not ids:
+        return {}
+    return {i: (state, f"{code} · {title}") for i, state, code, title in db.session.execute(
+        sa.select(Action.id, Action.state, Action.code, Action.title).where(Action.id.in_(ids)))}
+
+
+def action_choices() -> list[tuple[int, str]]:
+    return [(i, f"{c} · {t}") for i, c, t in db.session.execute(
+        sa.select(Action.id, Action.code, Action.title).where(Action.state != "withdrawn")
+        .order_by(Action.code.desc()))]

@@ -94,3 +94,29 @@ def review_summary(start, end) -> dict:
                           if kind == "opportunity"],
     }
 
+
+
+def year_audits(year: int) -> dict:
+    """The audit programme of ``year`` and its audits as plain values (the PMG's evidence):
+    ``{"programme": {"state", "approved_at"} | None, "audits": [{id, code, title, type, state, record_id}]}``."""
+    from qms.audits.models import AuditProgramme
+
+    programme = db.session.scalar(sa.select(AuditProgramme).where(AuditProgramme.year == year))
+    audits = db.session.scalars(sa.select(Audit).where(Audit.year == year).order_by(Audit.code)).all()
+    return {"programme": {"state": programme.state, "approved_at": programme.approved_at} if programme else None,
+            "audits": [{"id": a.id, "code": a.code, "title": a.title, "type": a.audit_type, "state": a.state,
+                        "state_label": a.state_label, "record_id": a.report_record_id} for a in audits]}
+
+
+def audit_states(ids) -> dict[int, tuple[str, str]]:
+    """``{audit id: (state, "AUD-2026-02 · title")}`` of ``ids`` (one statement)."""
+    ids = [i for i in (ids or []) if i]
+    if not ids:
+        return {}
+    return {i: (state, f"{code} · {title}") for i, state, code, title in db.session.execute(
+        sa.select(Audit.id, Audit.state, Audit.code, Audit.title).where(Audit.id.in_(ids)))}
+
+
+def audit_choices() -> list[tuple[int, str]]:
+    return [(i, f"{c} · {t}") for i, c, t in db.session.execute(
+        sa.select(Audit.id, Audit.code, Audit.title).order_by(Audit.code.desc()))]

@@ -31,6 +31,9 @@ INDICATOR_VIEW = "indicator.view"  #: every indicator, its compliance and the co
 INDICATOR_MANAGE = "indicator.manage"  #: objectives, indicators, confirming measurements, bands
 REVIEW_MANAGE = "review.manage"  #: prepare and hold management reviews
 REVIEW_APPROVE = "review.approve"  #: sign the approval of the minutes (Jefe/a de Servicio)
+PMG_VIEW = "pmg.view"  #: the PMG stage of each year, its evidence and its report
+PMG_MANAGE = "pmg.manage"  #: reference objectives, commitment, diagnosis, scope, plan, work programme
+PMG_APPROVE = "pmg.approve"  #: sign the approval of the annual work programme (Jefe/a de Servicio)
 # Administration
 ADMIN_USERS = "admin.users"
 ADMIN_SETTINGS = "admin.settings"
@@ -60,6 +63,9 @@ PERMISSIONS: dict[str, str] = {
     INDICATOR_MANAGE: "Gestionar objetivos, indicadores y confirmar mediciones",
     REVIEW_MANAGE: "Preparar la revisión por la dirección",
     REVIEW_APPROVE: "Aprobar el acta de la revisión por la dirección",
+    PMG_VIEW: "Ver la etapa PMG del año y sus medios de verificación",
+    PMG_MANAGE: "Gestionar el programa PMG: diagnóstico, alcance, plan y programa de trabajo",
+    PMG_APPROVE: "Aprobar el programa de trabajo anual PMG",
     ADMIN_USERS: "Administrar usuarios y roles",
     ADMIN_SETTINGS: "Configurar la institución",
     ADMIN_TEMPLATES: "Administrar plantillas Word",
@@ -76,6 +82,7 @@ DEFAULT_ROLES: dict[str, tuple[str, set[str]]] = {
             DOCUMENT_READ_DRAFTS, DOCUMENT_DRAFT, DOCUMENT_MANAGE, DOCUMENT_ACK_REPORT,
             PROCESS_MANAGE, TRAIL_VIEW, AUDIT_MANAGE, CAPA_MANAGE, NC_MANAGE,
             RECORD_READ, RECORD_MANAGE, FINDING_CREATE, INDICATOR_VIEW, INDICATOR_MANAGE, REVIEW_MANAGE,
+            PMG_VIEW, PMG_MANAGE,
         },
     ),
     "author": ("Elabora", _STAFF | {DOCUMENT_READ_DRAFTS, DOCUMENT_DRAFT}),
@@ -83,12 +90,12 @@ DEFAULT_ROLES: dict[str, tuple[str, set[str]]] = {
     "approver": (
         "Aprueba (Jefe/a de Servicio)",
         _STAFF | {DOCUMENT_READ_DRAFTS, DOCUMENT_APPROVE, RECORD_DISPOSE, RECORD_READ, DOCUMENT_ACK_REPORT,
-                  INDICATOR_VIEW, REVIEW_APPROVE},
+                  INDICATOR_VIEW, REVIEW_APPROVE, PMG_VIEW, PMG_APPROVE},
     ),
     "auditor": (
         "Auditor(a) interno(a)",
         _STAFF | {AUDIT_PERFORM, FINDING_CREATE, CAPA_VERIFY, RECORD_READ, DOCUMENT_READ_DRAFTS, TRAIL_VIEW,
-                  INDICATOR_VIEW},
+                  INDICATOR_VIEW, PMG_VIEW},
     ),
     "staff": ("Funcionario(a)", set(_STAFF)),
     "admin": ("Administrador(a)", {ADMIN_USERS, ADMIN_SETTINGS, ADMIN_TEMPLATES, TRAIL_VIEW}),

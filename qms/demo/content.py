@@ -94,6 +94,9 @@ USERS: list[dict] = _read_yaml("users.yaml")
 INDICATORS: dict = _read_yaml("indicators.yaml")
 #: The management review held over the year so far (``qms.reviews.demo``).
 REVIEW: dict = _read_yaml("review.yaml")
+
+#: The PMG programme of last year and this one (``qms.pmg.demo``).
+PMG: dict = _read_yaml("pmg.yaml")
 #: The document register, in creation order.
 DOCUMENTS: list[dict] = [
     _read_document(path)

@@ -19,6 +19,7 @@ from qms.audits import demo as audits_demo
 from qms.indicators import demo as indicators_demo
 from qms.reviews import demo as reviews_demo
 from qms.nonconformities import demo as nonconformities_demo
+from qms.pmg import demo as pmg_demo
 from qms.records.demo import load_demo_records
 from qms.timeutil import clock_at, local_zone, system_now
 
@@ -70,6 +71,7 @@ def load_demo() -> list[dict]:
     nonconformities_demo.load(users, processes)
     indicators_demo.load(users, processes, content.INDICATORS)
     reviews_demo.load(users, processes, content.REVIEW, _password)
+    pmg_demo.load(users, processes, content.PMG, _password)
     return _users_summary()
 
 

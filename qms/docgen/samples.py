@@ -136,6 +136,30 @@ SAMPLE_REPORT_CONTEXTS = {
         "generated_at": "15-12-2026 10:00",
         "input_count": 13,
     },
+    "cumplimiento_pmg.docx": {
+        "institution": {"name": "Servicio de Ejemplo"},
+        "report": {"title": "Informe de cumplimiento PMG 2026", "code": "PMG-SGC-2026", "date": "15-12-2026",
+                   "state": "Etapa 3", "draft": ""},
+        "summary": {"year": 2026, "stage": "Etapa 3", "met": 2, "ongoing": 1, "pending": 1, "total": 4},
+        "objectives": [{"code": "SGC-2026-E3-12", "title": "Revisión por la dirección", "requirements": "La dirección revisa el sistema.",
+                        "state": "Cumplido", "evidence": [{"label": "RD-2026-01 Revisión por la dirección (Aprobada)",
+                                                           "code": "RD-2026-01", "url": "https://qms.example/registros/1"}],
+                        "missing": ["Nada: el objetivo está cumplido."]}],
+        "perspective": [{"process": "SIAC Atención ciudadana", "focus": "enfoque de género", "gaps": "Sin brechas"}],
+        "signatures": _SIGNATURES,
+        "generated_at": "15-12-2026 10:00",
+    },
+    "diagnostico_pmg.docx": {
+        "institution": {"name": "Servicio de Ejemplo"},
+        "report": {"title": "Diagnóstico PMG 2026", "code": "DIAG-2026", "date": "15-03-2026", "state": "Etapa 3",
+                   "draft": ""},
+        "summary": {"year": 2026, "processes": 1, "lines": 1, "counts": "Cumple parcialmente: 1"},
+        "lines": [{"process": "SIAC", "clause": "8.2", "rating": "Cumple parcialmente", "evidence": "Registro de solicitudes.",
+                   "gap": "Falta revisar los requisitos antes de responder.", "activity": "3"}],
+        "perspective": [{"process": "SIAC Atención ciudadana", "focus": "perspectiva territorial", "gaps": "Sin brechas"}],
+        "signatures": _SIGNATURES,
+        "generated_at": "15-03-2026 10:00",
+    },
 }
 
 

@@ -27,6 +27,8 @@ REPORT_TEMPLATES = {
     "accion_correctiva.docx": "Acción correctiva / preventiva",
     "producto_no_conforme.docx": "Producto / servicio no conforme",
     "revision_direccion.docx": "Acta de revisión por la dirección",
+    "cumplimiento_pmg.docx": "Informe de cumplimiento PMG",
+    "diagnostico_pmg.docx": "Diagnóstico PMG por proceso y cláusula",
 }
 _NAME = re.compile(r"^[a-z0-9_]+\.docx$")
 

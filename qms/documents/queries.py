@@ -289,3 +289,25 @@ def review_changes(start, end) -> dict:
     return {"issued": [f"{c} {t}" for c, t, n in effective if n == 1],
             "revised": [f"{c} {t} (versión {n:02d})" for c, t, n in effective if n > 1],
             "obsolete": [f"{c} {t} (versión {n:02d})" for c, t, n, _at in obsolete]}
+
+
+def in_force_of_types(type_codes) -> list[dict]:
+    """Documents of ``type_codes`` with a version in force, as plain values (the PMG's evidence of
+    the Manual and procedures): id, code, title, type, process id, effective date, verification code."""
+    rows = db.session.execute(
+        sa.select(Document.id, Document.code, DocumentVersion.title, DocumentType.code, Document.process_id,
+                  DocumentVersion.effective_date, DocumentVersion.verification_code)
+        .join(DocumentVersion, DocumentVersion.document_id == Document.id).join(DocumentType)
+        .where(DocumentType.code.in_(list(type_codes)), DocumentVersion.state == "effective")
+        .order_by(Document.code)).all()
+    return [{"id": i, "code": c, "title": t, "type": ty, "process_id": p, "effective_date": d,
+             "verification_code": v} for i, c, t, ty, p, d, v in rows]
+
+
+def in_force_ids(ids) -> set[int]:
+    """Which of the documents ``ids`` have a version in force (one statement)."""
+    ids = [i for i in (ids or []) if i]
+    if not ids:
+        return set()
+    return set(db.session.scalars(sa.select(DocumentVersion.document_id).where(
+        DocumentVersion.document_id.in_(ids), DocumentVersion.state == "effective")))

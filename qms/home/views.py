@@ -9,6 +9,7 @@ from qms.audits import queries as audit_queries
 from qms.documents import queries
 from qms.indicators import queries as indicator_queries
 from qms.reviews import queries as review_queries
+from qms.pmg import queries as pmg_queries
 from qms.nonconformities import queries as pnc_queries
 from qms.records import queries as record_queries
 from qms.extensions import db
@@ -27,7 +28,7 @@ def home():
 
 
 #: Modules whose ``queries.inbox(user)`` adds sections to the inbox, in page order.
-INBOX_PROVIDERS = (action_queries, pnc_queries, audit_queries, indicator_queries, review_queries, record_queries)
+INBOX_PROVIDERS = (action_queries, pnc_queries, audit_queries, indicator_queries, review_queries, pmg_queries, record_queries)
 #: The quality work of "Mis pendientes de mejora": CAPA, PNC and audits.
 QUALITY_WORK = (action_queries, pnc_queries, audit_queries, indicator_queries)
 

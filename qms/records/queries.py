@@ -142,3 +142,26 @@ def visible_record_by_code(user, code: str) -> Record | None:
 
     record = db.session.scalar(sa.select(Record).where(Record.code == (code or "").strip().upper()))
     return record if record is not None and can_view_record(user, record) else None
+
+
+def records_by_ids(ids) -> dict[int, dict]:
+    """``{id: {id, code, title, type, record_date, state}}`` of the records ``ids`` (one statement)."""
+    ids = [i for i in (ids or []) if i]
+    if not ids:
+        return {}
+    rows = db.session.scalars(sa.select(Record).where(Record.id.in_(ids))).all()
+    return {r.id: {"id": r.id, "code": r.code, "title": r.title, "type": r.type.code, "record_date": r.record_date,
+                   "state": r.state} for r in rows}
+
+
+def active_records_of_type(type_code: str, year: int) -> list[dict]:
+    """Active records of type ``type_code`` dated in ``year`` (a certificate, ...), as plain values."""
+    rows = db.session.scalars(sa.select(Record).join(RecordType, Record.type_id == RecordType.id).where(
+        RecordType.code == type_code, Record.state == "active", Record.record_date >= date(year, 1, 1),
+        Record.record_date <= date(year, 12, 31)).order_by(Record.record_date)).all()
+    return [{"id": r.id, "code": r.code, "title": r.title, "type": type_code, "record_date": r.record_date,
+             "state": r.state} for r in rows]
+
+
+def record_type_by_code(code: str):
+    return db.session.scalar(sa.select(RecordType).where(RecordType.code == code))

@@ -99,7 +99,9 @@ def one_of_each(users, process, make_document, make_record):
         TemplateVersion(name="procedimiento.docx", number=1, sha256="0" * 64, origin="builtin")
     db.session.add_all([batch, template])
     db.session.flush()
-    objects = {
+    from tests.pmg import trail_samples as pmg
+
+    objects = {**pmg.objects(users),
         "document": document, "document_version": document.versions[0], "record": record,
         "record_type": db.session.scalar(sa.select(RecordType).where(RecordType.code == "INF-AUD")),
         "disposition": batch, "audit": audit, "finding": finding, "action": action, "audit_programme": programme,

@@ -22,8 +22,10 @@ OPEN_TO_ANY_READER = {"document", "document_version", "process", "institution"}
 
 def _expected_links(objects) -> dict[str, str]:
     """Where each object's page is, written out (not computed by the code under test)."""
+    from tests.pmg import trail_samples as pmg
+
     document, audit = objects["document"], objects["audit"]
-    return {
+    return {**pmg.links(objects),
         "document": f"/documentos/{document.code}",
         "document_version": f"/documentos/{document.code}/v/1",
         "record": f"/registros/{objects['record'].id}",
