@@ -141,14 +141,21 @@ def docs_list(as_json):
         click.echo(f"{row['code']:<12} {row['type']:<3} {row['process']:<6} {eff:<5} {row['state']:<12} {row['title']}")
 
 
+@main.group("import")
+def import_group():
+    """Importar documentos y registros existentes de la institución."""
+
+
 def _register_optional_commands() -> None:
     """Attach the command groups that other modules own."""
     from qms.backup.cli import backup_command, restore_command
+    from qms.documents.import_cli import import_documents_command
     from qms.documents.cli import render_command
     from qms.search.cli import search_group
     from qms.storage.cli import storage_group
 
     docs_group.add_command(render_command, "render")
+    import_group.add_command(import_documents_command, "documents")
     main.add_command(audit_log_group, "audit-log")
     main.add_command(backup_command, "backup")
     main.add_command(restore_command, "restore")

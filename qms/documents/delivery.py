@@ -42,7 +42,9 @@ def _label(version) -> str:
 
 
 def _filename(version, suffix: str = "") -> str:
-    return f"{version.document.code}_v{version.number:02d}{suffix}.docx"
+    # A version imported as PDF is served as its original PDF.
+    extension = "pdf" if version.authoring_mode == "pdf" else "docx"
+    return f"{version.document.code}_v{version.number:02d}{suffix}.{extension}"
 
 
 def stored_sha(version) -> str | None:
