@@ -92,6 +92,37 @@ def _stored(actor, version) -> Download:
     return Download(data, _filename(version, "_obsoleto" if kind == "obsolete" else ""), kind)
 
 
+def download_pdf(actor, version) -> Download:
+    """Return the PDF copy of ``version`` for ``actor`` (raise ``pdf.PdfUnavailable`` without LibreOffice)."""
+    if not can_view_version(actor, version):
+        raise NotFound()
+    return deliver_pdf(actor, version)
+
+
+def deliver_pdf(actor, version) -> Download:
+    """Return the PDF of the copy ``deliver`` would hand out: the same file, the same marks.
+
+    A stored copy's PDF is converted once and kept (``qms.docgen.pdf``); a draft's is
+    converted from its BORRADOR render each time. A version imported as PDF is its original.
+    """
+    from qms.docgen import pdf
+
+    if version.state in STORED_STATES:
+        word_copy = _stored(actor, version)
+        if version.authoring_mode == "pdf":
+            data = word_copy.data
+        else:
+            data = store.read(pdf.pdf_of_stored(store.sha256_of(word_copy.data)))
+        kind = f"pdf_{word_copy.kind}"
+        filename = word_copy.filename.rsplit(".", 1)[0] + ".pdf"
+    else:
+        data, kind = pdf.convert(word.render_draft(version)), "pdf_draft"
+        filename = _filename(version, "_borrador").rsplit(".", 1)[0] + ".pdf"
+    trail.record(actor, "version.downloaded", "document_version", version.id, _label(version),
+                 {"kind": kind, "sha256": store.sha256_of(data)})
+    return Download(data, filename, kind)
+
+
 def edit_copy(actor, version) -> Download:
     """Return the draft as a Word file to edit: its own upload, or the template pre-filled."""
     if not can_view_version(actor, version):
