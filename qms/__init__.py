@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "qms.documents.views",
     "qms.documents.word_views",
     "qms.documents.control_views",
+    "qms.documents.import_views",
     "qms.trail.views",
     "qms.docgen.views",
     "qms.search.views",

@@ -259,3 +259,30 @@ def _check_register(planned: PlannedDocument) -> None:
         planned.already_imported = True
     else:
         planned.problems.append(f"El código {planned.code} ya está en uso en el sistema por otro documento.")
+
+
+#: The example row of the template sheet.
+EXAMPLE_ROW = {"codigo": "PR-GT-07", "titulo": "Procedimiento de archivo", "tipo": "PR", "proceso": "GT",
+               "regiones": "RM, V", "version": "2", "vigencia": "10-06-2022", "elaboro": "Nombre de quien elaboró",
+               "fecha_elaboracion": "15-05-2022", "reviso": "Nombre de quien revisó", "fecha_revision": "25-05-2022",
+               "aprobo": "Nombre de quien aprobó", "fecha_aprobacion": "01-06-2022",
+               "descripcion_cambio": "Se agrega la foliación.", "archivo": "procedimientos/PR-GT-07_v2.docx",
+               "estado": "vigente"}
+
+
+def template_sheet() -> bytes:
+    """Return the template sheet (.xlsx): the columns in order and one example row."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "documentos"
+    sheet.append(list(COLUMNS))
+    sheet.append([EXAMPLE_ROW[c] for c in COLUMNS])
+    for cells in sheet.iter_cols(min_row=1, max_row=1):
+        sheet.column_dimensions[cells[0].column_letter].width = 20
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
