@@ -150,12 +150,14 @@ def _register_optional_commands() -> None:
     """Attach the command groups that other modules own."""
     from qms.backup.cli import backup_command, restore_command
     from qms.documents.import_cli import import_documents_command
+    from qms.records.import_cli import import_records_command
     from qms.documents.cli import render_command
     from qms.search.cli import search_group
     from qms.storage.cli import storage_group
 
     docs_group.add_command(render_command, "render")
     import_group.add_command(import_documents_command, "documents")
+    import_group.add_command(import_records_command, "records")
     main.add_command(audit_log_group, "audit-log")
     main.add_command(backup_command, "backup")
     main.add_command(restore_command, "restore")

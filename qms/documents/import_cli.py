@@ -8,26 +8,6 @@ import click
 from flask.cli import with_appcontext
 
 
-def acting_importer(username: str | None):
-    """Return the user the import is done as: ``--as`` or the only quality-committee member."""
-    import sqlalchemy as sa
-
-    from qms.auth.models import User
-    from qms.auth.queries import enabled_users
-    from qms.core import permissions as P
-    from qms.extensions import db
-
-    if username:
-        user = db.session.scalar(sa.select(User).where(User.username == username))
-        if user is None:
-            raise click.ClickException(f"No existe el usuario «{username}».")
-        return user
-    managers = enabled_users(P.DOCUMENT_MANAGE)
-    if len(managers) != 1:
-        raise click.ClickException("Indique con --as el usuario del Comité de Calidad que importa.")
-    return managers[0]
-
-
 def echo_problems(plan) -> None:
     for row, code, problem in plan.problems():
         where = f"fila {row}" if row else "planilla"
@@ -49,13 +29,15 @@ def echo_plan(plan, noun: str = "documentos") -> None:
 @with_appcontext
 def import_documents_command(folder: str, metadata: str, dry_run: bool, username: str | None):
     """Import existing documents with their own codes, versions, dates and paper signatures."""
+    from qms.auth.queries import importer
+    from qms.core import permissions as P
     from qms.documents import legacy_import, legacy_plan
     from qms.errors import ServiceError
     from qms.extensions import db
     from qms.storage.bundles import FolderBundle
 
-    actor = acting_importer(username)
     try:
+        actor = importer(username, P.DOCUMENT_MANAGE)
         bundle = FolderBundle(folder)
         plan = legacy_plan.plan_import(bundle, Path(metadata).read_bytes(), metadata)
     except ServiceError as error:
