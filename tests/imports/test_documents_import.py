@@ -181,3 +181,19 @@ def test_xlsx_sheet_with_accented_headers_and_real_dates(app, folder, tmp_path):
     assert result.exit_code == 0, result.output
     document = db.session.scalar(sa.select(Document).where(Document.code == "PR-GT-40"))
     assert document.versions[0].effective_date == datetime.date(2021, 3, 4)
+
+
+def test_imported_documents_are_searchable_at_once_by_their_files_text(app, folder, tmp_path, users):
+    from qms.search import engine
+    from qms.search.service import SearchRequest, search
+
+    sheet, _rows = folder
+    assert run_import(app, tmp_path / "legado", sheet).exit_code == 0
+    try:
+        with app.test_request_context():
+            word_hits = {h.code for h in search(users["staff"], SearchRequest(text="expedientes foliados")).hits}
+            pdf_hits = {h.code for h in search(users["staff"], SearchRequest(text="digitalizacion oficios")).hits}
+    finally:
+        engine.close_all()
+    assert "PR-GT-07" in word_hits
+    assert "IT-GT-03" in pdf_hits
