@@ -1,6 +1,8 @@
 """The quality committee's import wizard: upload a .zip and its sheet, see the dry run, confirm."""
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from qms.core import permissions as P
@@ -14,6 +16,8 @@ from qms.storage.downloads import attachment
 from qms.web import acting_user, permission_required
 
 bp = Blueprint("legacy_import", __name__, url_prefix="/documentos/importar")
+#: Seconds of importing per request: well inside gunicorn's worker timeout (60 s).
+SLICE_SECONDS = 20
 
 
 def _plan(staged, bundle=None):
@@ -49,6 +53,7 @@ def start():
 @bp.route("/<token>/confirmar", methods=["POST"])
 @permission_required(P.DOCUMENT_MANAGE)
 def confirm(token: str):
+    """Import one slice (``SLICE_SECONDS``); the progress page sends the next until all is done."""
     staged = _staged_or_404(token)
     if not CsrfForm().validate_on_submit():
         abort(400)
@@ -57,14 +62,20 @@ def confirm(token: str):
     try:
         bundle = ZipBundle(staged.zip_data)
         plan = _plan(staged, bundle)
-        result = legacy_import.apply(acting_user(), plan, bundle, commit=db.session.commit)
+        result = legacy_import.apply(acting_user(), plan, bundle, commit=db.session.commit,
+                                     deadline=time.monotonic() + SLICE_SECONDS)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("legacy_import.start"))
-    staged.save_summary({"imported": result.imported, "skipped": result.skipped, "versions": result.versions,
+    done = staged.add_progress(result.imported, result.versions)
+    if result.pending:
+        total = len(done["imported"]) + result.pending
+        return render_template("documents/import_progress.html", token=token, confirm=CsrfForm(),
+                               done=len(done["imported"]), total=total)
+    staged.save_summary({**done, "skipped": [c for c in result.skipped if c not in done["imported"]],
                          "problems": [[row, code, text] for row, code, text in plan.problems()]})
-    flash(f"Se importaron {len(result.imported)} documentos ({result.versions} versiones).", "success")
+    flash(f"Se importaron {len(done['imported'])} documentos ({done['versions']} versiones).", "success")
     return redirect(url_for("legacy_import.summary", token=token))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from time import monotonic
 
 from qms import search
 from qms.core import permissions as P
@@ -40,16 +41,27 @@ class Summary:
     skipped: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     versions: int = 0
+    #: Documents left for the next slice (``deadline``).
+    pending: int = 0
 
 
-def apply(actor, plan: Plan, bundle, *, commit=None, progress=None) -> Summary:
+def apply(actor, plan: Plan, bundle, *, commit=None, progress=None, deadline: float | None = None) -> Summary:
     """Import every document of ``plan`` without problems; ``commit`` runs after each one.
 
-    ``progress(document)`` is called after each document (the CLI's bar, the web's page).
+    ``progress(document)`` is called after each document (the CLI's bar). With
+    ``deadline`` (a ``time.monotonic()`` value) it stops at the first document after it:
+    the web imports in slices shorter than a worker's timeout, and the next slice skips
+    what is done (``Summary.pending`` says how many remain).
     """
     require(actor, P.DOCUMENT_MANAGE)
     summary = Summary(skipped=[d.code for d in plan.skipped], refused=[d.code for d in plan.refused])
+    remaining = list(plan.to_import)
     for planned in plan.to_import:
+        # At least one document per slice, so every slice moves forward.
+        if deadline is not None and summary.imported and monotonic() > deadline:
+            summary.pending = len(remaining)
+            break
+        remaining.pop(0)
         with db.session.begin_nested():
             import_document(actor, planned, bundle)
         if commit is not None:

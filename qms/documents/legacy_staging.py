@@ -34,6 +34,14 @@ class Staged:
     def sheet_path(self) -> Path:
         return next(self.folder / name for name in SHEET_NAMES.values() if (self.folder / name).exists())
 
+    def add_progress(self, imported: list[str], versions: int) -> dict:
+        """Add a slice's documents to what the earlier slices imported; return the total so far."""
+        path = self.folder / "avance.json"
+        done = json.loads(path.read_text()) if path.exists() else {"imported": [], "versions": 0}
+        done = {"imported": done["imported"] + imported, "versions": done["versions"] + versions}
+        path.write_text(json.dumps(done, ensure_ascii=False))
+        return done
+
     def save_summary(self, summary: dict) -> None:
         (self.folder / "resumen.json").write_text(json.dumps(summary, ensure_ascii=False))
 

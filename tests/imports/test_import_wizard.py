@@ -78,3 +78,22 @@ def test_template_sheet_has_the_columns(app, client, login, users):
 def test_only_the_committee_may_import(app, client, login, users):
     login("author")
     assert client.get("/documentos/importar/").status_code == 403
+
+
+def test_wizard_imports_in_slices_with_a_progress_page(app, client, login, users, process, tmp_path, monkeypatch):
+    from qms.documents import import_views
+
+    monkeypatch.setattr(import_views, "SLICE_SECONDS", -1)  # one document per request
+    sheet, _rows = standard_folder(tmp_path / "legado")
+    folder = tmp_path / "legado"
+    archive = zipped(folder, ["pr/PR-GT-07_v1.docx", "pr/PR-GT-07_v2.docx", "it.pdf", "manual.docx"])
+    login("quality")
+    page = upload(client, archive, sheet.read_bytes()).get_data(as_text=True)
+    token = re.search(r"/documentos/importar/([0-9a-f]{32})/confirmar", page).group(1)
+    first = client.post(f"/documentos/importar/{token}/confirmar").get_data(as_text=True)
+    assert "Importados 1 de 3 documentos" in first and "data-autocontinue" in first
+    second = client.post(f"/documentos/importar/{token}/confirmar").get_data(as_text=True)
+    assert "Importados 2 de 3 documentos" in second
+    done = client.post(f"/documentos/importar/{token}/confirmar", follow_redirects=True).get_data(as_text=True)
+    assert "Importados 3 documentos (4 versiones)" in done
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 3
