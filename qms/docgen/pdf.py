@@ -144,6 +144,17 @@ def shutdown() -> None:
     (home / "converter.pid").unlink(missing_ok=True)
 
 
+def stop_started() -> None:
+    """Stop every converter this process started (the end of a test run, a benchmark)."""
+    for process in list(_STARTED.values()):
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+        except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
+            process.kill()
+    _STARTED.clear()
+
+
 def convert(docx_bytes: bytes) -> bytes:
     """Return ``docx_bytes`` converted to PDF/A-2b by the converter; raise PdfUnavailable."""
     soffice = soffice_path()

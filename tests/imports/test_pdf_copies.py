@@ -1,8 +1,6 @@
 """PDF copies: the same file as the Word copy, with the same marks, made by one LibreOffice."""
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 from pathlib import Path
 
@@ -13,24 +11,6 @@ from qms.cli import main
 from qms.docgen.models import PdfCopy
 from qms.extensions import db
 from tests.imports.folder import standard_folder
-
-
-@pytest.fixture(scope="module")
-def converter_home(tmp_path_factory):
-    """One converter (and LibreOffice profile) for the module's tests, stopped at the end."""
-    home = tmp_path_factory.mktemp("pdf_converter")
-    yield home
-    from qms.docgen import pdf
-
-    for process in list(pdf._STARTED.values()):
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    pdf._STARTED.clear()
-
-
-@pytest.fixture
-def app_overrides(converter_home):
-    return {"PDF_CONVERTER_PATH": str(converter_home)}
 
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:
