@@ -236,9 +236,13 @@ def _check_reference(planned: PlannedDocument, latest: PlannedVersion, reference
     planned.doc_type = reference.types.get(latest.type_code.upper())
     if planned.doc_type is None:
         problems.append(f"El tipo «{latest.type_code}» no existe (use el prefijo del tipo: PR, IT, FO, MC…).")
+    elif not planned.doc_type.is_active:
+        problems.append(f"El tipo «{latest.type_code}» no está activo.")
     planned.process = reference.processes.get(latest.process_code.upper())
     if planned.process is None:
         problems.append(f"El proceso «{latest.process_code}» no existe.")
+    elif not planned.process.is_active:
+        problems.append(f"El proceso «{latest.process_code}» no está activo.")
     planned.regions = []
     for code in latest.region_codes:
         region = reference.regions.get(code.upper())

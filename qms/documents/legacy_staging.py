@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from flask import current_app
 from qms.errors import NotFound
 
 _TOKEN = re.compile(r"[0-9a-f]{32}")
+#: Days a staged import waits for its confirmation (and its summary stays readable).
+KEEP_DAYS = 7
 SHEET_NAMES = {"csv": "metadatos.csv", "xlsx": "metadatos.xlsx"}
 
 
@@ -54,8 +58,20 @@ def _root() -> Path:
     return Path(current_app.config["INSTANCE_PATH"]) / "imports"
 
 
+def _forget_old() -> None:
+    """Remove staged imports older than ``KEEP_DAYS``: an abandoned dry run does not stay forever."""
+    limit = time.time() - KEEP_DAYS * 86400
+    root = _root()
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if _TOKEN.fullmatch(folder.name) and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def stage(zip_data: bytes, sheet_data: bytes, sheet_filename: str) -> Staged:
     """Keep the uploads for the confirmation; return where."""
+    _forget_old()
     extension = "xlsx" if sheet_filename.lower().endswith(".xlsx") else "csv"
     token = secrets.token_hex(16)
     folder = _root() / token
