@@ -95,3 +95,31 @@ class TestWithoutLibreOffice:
         result = app.test_cli_runner().invoke(main, ["docs", "render", document.code, "--format", "pdf",
                                                      "-o", str(tmp_path / "x.pdf")])
         assert result.exit_code == 1 and "no está disponible" in result.output
+
+
+def test_simultaneous_conversions_share_one_libreoffice(app, tmp_path):
+    """GIVEN four requests converting at once THEN one converter process serves them all."""
+    import threading
+
+    from qms.docgen import pdf
+    from tests.imports.folder import make_docx
+
+    pdf.stop_started()
+    results, errors = [], []
+
+    def convert(n):
+        with app.app_context():
+            try:
+                results.append(pdf.convert(make_docx(f"Documento simultáneo {n}")))
+            except Exception as error:  # reported below with the others
+                errors.append(error)
+
+    threads = [threading.Thread(target=convert, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not errors and len(results) == 4 and all(r.startswith(b"%PDF-") for r in results)
+    assert len(pdf._STARTED) == 1
+    texts = {pdf_text(r, tmp_path).strip() for r in results}
+    assert texts == {f"Documento simultáneo {n}" for n in range(4)}
