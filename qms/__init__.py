@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "qms.docgen.views",
     "qms.search.views",
     "qms.records.views",
+    "qms.records.import_views",
     "qms.audits.views",
     "qms.actions.views",
     "qms.nonconformities.views",

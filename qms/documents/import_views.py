@@ -7,8 +7,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from qms.core import permissions as P
 from qms.core.forms import CsrfForm
-from qms.documents import legacy_import, legacy_plan, legacy_staging
-from qms.documents.import_forms import ImportUploadForm
+from qms.documents import legacy_import, legacy_plan
+from qms.storage import staging
+from qms.storage.import_forms import ImportUploadForm, review_upload
 from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.storage.bundles import ZipBundle
@@ -20,14 +21,13 @@ bp = Blueprint("legacy_import", __name__, url_prefix="/documentos/importar")
 SLICE_SECONDS = 20
 
 
-def _plan(staged, bundle=None):
-    bundle = bundle or ZipBundle(staged.zip_data)
+def _plan(staged, bundle):
     return legacy_plan.plan_import(bundle, staged.sheet_path.read_bytes(), staged.sheet_path.name)
 
 
 def _staged_or_404(token: str):
     try:
-        return legacy_staging.load(token)
+        return staging.load(token)
     except NotFound:
         abort(404)
 
@@ -37,16 +37,7 @@ def _staged_or_404(token: str):
 def start():
     form = ImportUploadForm()
     if form.validate_on_submit():
-        sheet = form.sheet.data
-        try:
-            archive = form.archive.data.read()
-            staged = legacy_staging.stage(archive, sheet.read(), sheet.filename or "")
-            plan = _plan(staged)
-        except ServiceError as error:
-            db.session.rollback()
-            return render_template("documents/import_start.html", form=form, error=error.message), 400
-        db.session.rollback()  # the dry run writes nothing
-        return render_template("documents/import_review.html", plan=plan, token=staged.token, confirm=CsrfForm())
+        return review_upload(form, _plan, "documents/import_start.html", "documents/import_review.html")
     return render_template("documents/import_start.html", form=form, error=None)
 
 

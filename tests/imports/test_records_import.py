@@ -60,3 +60,33 @@ def test_records_import_dry_run_real_run_and_resume(app, users, process, tmp_pat
     again = run(app, folder, sheet)
     assert "Importados 0 registros; omitidos 2 ya importados" in again.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Record)) == 2
+
+
+def test_records_wizard_dry_run_and_confirm(app, client, login, users, process, tmp_path):
+    import io
+    import re
+    import zipfile
+
+    from qms.records.defaults import load_default_record_types
+
+    load_default_record_types()
+    db.session.commit()
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("actas/acta.pdf", make_pdf("Acta 2023"))
+    sheet = write_sheet(tmp_path / "r.csv", [
+        {"tipo": "ACTA-RD", "titulo": "Acta 2023", "fecha": "05-05-2023", "archivos": "actas/acta.pdf"},
+        {"tipo": "ACTA-RD", "titulo": "Sin archivo", "fecha": "05-05-2023", "archivos": "actas/otra.pdf"},
+    ])
+    login("quality")
+    review = client.post("/registros/importar/", data={"archive": (io.BytesIO(archive.getvalue()), "r.zip"),
+                                                       "sheet": (io.BytesIO(sheet.read_bytes()), "r.csv")},
+                         content_type="multipart/form-data").get_data(as_text=True)
+    assert "Se importarían <strong>1</strong> registros" in review and "No se encuentra el archivo «actas/otra.pdf»" in review
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Record)) == 0
+    token = re.search(r"/registros/importar/([0-9a-f]{32})/confirmar", review).group(1)
+    done = client.post(f"/registros/importar/{token}/confirmar").get_data(as_text=True)
+    assert "Importados 1 registros" in done
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Record)) == 1
+    client.post(f"/registros/importar/{token}/confirmar")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Record)) == 1
