@@ -123,3 +123,24 @@ def test_simultaneous_conversions_share_one_libreoffice(app, tmp_path):
     assert len(pdf._STARTED) == 1
     texts = {pdf_text(r, tmp_path).strip() for r in results}
     assert texts == {f"Documento simultáneo {n}" for n in range(4)}
+
+
+def test_a_word_report_kept_as_a_record_downloads_as_pdf(app, client, login, users, process, tmp_path):
+    from datetime import date
+
+    from qms.records import service
+    from qms.records.defaults import load_default_record_types
+    from tests.imports.folder import make_docx, make_pdf
+
+    load_default_record_types()
+    record = service.create_record(users["quality"], record_type=service.get_type_by_code("INF-AUD"),
+                                   title="Informe de auditoría 2025", record_date=date(2025, 5, 5),
+                                   data=make_docx("Informe emitido de la auditoria"), filename="informe.docx")
+    service.add_file(users["quality"], record, data=make_pdf("anexo"), filename="anexo.pdf", reason="Anexo.")
+    db.session.commit()
+    word, annex = record.files
+    login("quality")
+    assert f"/registros/{record.id}/archivos/{word.id}/pdf" in client.get(f"/registros/{record.id}").get_data(as_text=True)
+    response = client.get(f"/registros/{record.id}/archivos/{word.id}/pdf")
+    assert response.status_code == 200 and "Informe emitido de la auditoria" in pdf_text(response.data, tmp_path)
+    assert client.get(f"/registros/{record.id}/archivos/{annex.id}/pdf").status_code == 404
