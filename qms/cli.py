@@ -222,9 +222,16 @@ def docs_list(as_json):
         click.echo(f"{row['code']:<12} {row['type']:<3} {row['process']:<6} {eff:<5} {row['state']:<12} {row['title']}")
 
 
+@main.group("import")
+def import_group():
+    """Importar documentos y registros existentes de la institución."""
+
+
 def _register_optional_commands() -> None:
     """Attach the command groups that other modules own."""
     from qms.backup.cli import backup_command, restore_command
+    from qms.documents.import_cli import import_documents_command
+    from qms.records.import_cli import import_records_command
     from qms.documents.cli import render_command
     from qms.indicators.cli import indicators_group
     from qms.reviews.cli import review_group
@@ -232,6 +239,8 @@ def _register_optional_commands() -> None:
     from qms.storage.cli import storage_group
 
     docs_group.add_command(render_command, "render")
+    import_group.add_command(import_documents_command, "documents")
+    import_group.add_command(import_records_command, "records")
     main.add_command(audit_log_group, "audit-log")
     main.add_command(backup_command, "backup")
     main.add_command(restore_command, "restore")

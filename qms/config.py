@@ -5,6 +5,7 @@ Every filesystem path is a setting so that tests can point it at a temporary fol
 from __future__ import annotations
 
 import os
+import shutil
 import secrets
 import time
 from datetime import timedelta
@@ -144,6 +145,10 @@ def build_config(overrides: dict | None = None) -> dict:
         "REMINDERS_INTERVAL_SECONDS": _env_int("QMS_REMINDERS_INTERVAL_SECONDS", 900),
         # Seconds between two rounds of `qms worker`.
         "WORKER_INTERVAL_SECONDS": _env_int("QMS_WORKER_INTERVAL_SECONDS", 60),
+        #: LibreOffice for PDF copies (qms.docgen.pdf); empty or missing: PDF copies are unavailable.
+        "SOFFICE_PATH": os.environ.get("QMS_SOFFICE_PATH", shutil.which("soffice") or ""),
+        #: The converter's LibreOffice profile, lock and process id (one converter per instance folder).
+        "PDF_CONVERTER_PATH": os.environ.get("QMS_PDF_CONVERTER_PATH") or str(instance / "pdf_converter"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # A CSRF token lives a whole working day: long drafting must not lose its work.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,

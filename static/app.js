@@ -80,6 +80,10 @@
     kind.addEventListener("change", function () { ids = {}; pick(); list.replaceChildren(); });
   }
   Array.prototype.forEach.call(document.querySelectorAll("input[data-picker-url]"), setupPicker);
+  // A long job's progress page (the import wizard) sends its form again by itself.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-autocontinue]"), function (form) {
+    window.setTimeout(function () { form.submit(); }, 300);
+  });
   // Buttons that need a confirmation carry data-confirm.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

@@ -27,6 +27,21 @@ def pytest_addoption(parser):
                      help="how many races of each kind the fault suite (tests/faults) runs")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_pdf_converter(tmp_path_factory):
+    """One LibreOffice converter per test process (not one per test's instance), stopped at the end."""
+    previous = os.environ.get("QMS_PDF_CONVERTER_PATH")
+    os.environ["QMS_PDF_CONVERTER_PATH"] = str(tmp_path_factory.mktemp("pdf_converter"))
+    yield
+    from qms.docgen import pdf
+
+    pdf.stop_started()
+    if previous is None:
+        os.environ.pop("QMS_PDF_CONVERTER_PATH", None)
+    else:
+        os.environ["QMS_PDF_CONVERTER_PATH"] = previous
+
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("QMS_TEST_DATABASE_URL") else [])
 
 

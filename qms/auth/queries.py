@@ -30,3 +30,18 @@ def security_events(action: str = "", username: str = ""):
         stmt = stmt.where(sa.or_(AuditEntry.username == username,
                                  sa.and_(AuditEntry.object_type == "user", AuditEntry.object_label == username)))
     return stmt.order_by(AuditEntry.seq.desc())
+
+
+def importer(username: str | None, permission: str) -> User:
+    """Return who a command-line import acts as: ``username``, or the only user holding ``permission``."""
+    from qms.errors import ServiceError
+
+    if username:
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        if user is None or not user.is_enabled:
+            raise ServiceError(f"No existe un usuario activo «{username}».")
+        return user
+    holders = enabled_users(permission)
+    if len(holders) != 1:
+        raise ServiceError("Indique con --as el usuario del Comité de Calidad que importa.")
+    return holders[0]

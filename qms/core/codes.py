@@ -49,6 +49,14 @@ def next_code(key: str, render: Callable[[int], str], taken) -> str:
             return code
 
 
+def move_past(key: str, value: int) -> None:
+    """Make counter ``key`` hand out numbers above ``value`` (a code imported as it was)."""
+    counter = lock(CodeSequence, key) or _first_counter(key)
+    if counter.last_value < value:
+        counter.last_value = value
+        db.session.flush()
+
+
 def _first_counter(key: str) -> CodeSequence:
     """Create counter ``key`` and return it locked, even when another request creates it too.
 

@@ -48,3 +48,24 @@ class TemplateVersion(db.Model):
     @property
     def origin_label(self) -> str:
         return TEMPLATE_ORIGINS.get(self.origin, self.origin)
+
+
+class PdfCopy(db.Model):
+    """The PDF made from a stored Word file, once: keyed by the Word file's hash.
+
+    Both files are in the content-addressed store; this row only says which PDF belongs
+    to which .docx, so a copy is converted the first time it is asked for and served
+    as stored afterwards.
+    """
+
+    __tablename__ = "pdf_copies"
+
+    #: The .docx it was made from.
+    source_sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
+    #: Whether LibreOffice wrote it as PDF/A-2b.
+    is_pdfa: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    def __repr__(self) -> str:
+        return f"<PdfCopy {self.source_sha256[:12]} -> {self.pdf_sha256[:12]}>"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import zipfile
 from posixpath import splitext
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
@@ -104,14 +105,45 @@ def _parse(name: str, body: bytes):
         raise damaged(name) from None
 
 
+class _Forbidden(Exception):
+    """A DTD or an entity declaration met while checking a part."""
+
+
+def _refuse(*_args):
+    raise _Forbidden
+
+
+def _check_part(name: str, body: bytes) -> None:
+    """Check one part is well-formed XML without DTD or entities, building no tree.
+
+    The same refusals as defusedxml's parser (a document type declaration, an entity
+    declaration, an external reference), in expat itself: parsing a Word file's parts
+    into trees cost ~0.2 s per file on this machine, most of an import's time.
+    """
+    if len(body) > MAX_XML_PART:
+        raise UploadRejected(
+            f"Una parte del documento ({name}) es demasiado grande (máximo {MAX_XML_PART // 2**20} MB de texto XML).")
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    try:
+        parser.Parse(body, True)
+    except _Forbidden:
+        raise UploadRejected("El documento contiene declaraciones XML no permitidas (DTD o entidades).") from None
+    except (expat.ExpatError, ValueError):
+        raise damaged(name) from None
+
+
 def check_xml_parts(data: bytes | Package) -> None:
-    """Parse every XML part of the package with defusedxml: no DTD, no entity, well-formed."""
+    """Check every XML part of the package: well-formed, no DTD, no entity."""
     package = data if isinstance(data, Package) else read_package(data)
     names = xml_part_names(package)
     if sum(len(package.parts[name]) for name in names) > MAX_XML_TOTAL:
         raise UploadRejected(f"El documento tiene demasiado texto XML (máximo {MAX_XML_TOTAL // 2**20} MB).")
     for name in names:
-        _parse(name, package.parts[name])
+        _check_part(name, package.parts[name])
 
 
 def validate_upload(data: bytes, max_mb: int, allowed: tuple[str, ...] = ("docx",)) -> str:

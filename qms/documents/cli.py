@@ -1,4 +1,4 @@
-"""``qms docs render CODE [--version N] -o FILE.docx``: a version's Word file from the shell."""
+"""``qms docs render CODE [--version N] [--format docx|pdf] -o FILE``: a version's Word or PDF file from the shell."""
 from __future__ import annotations
 
 import sys
@@ -12,11 +12,13 @@ from flask.cli import with_appcontext
 @click.argument("code")
 @click.option("--version", "number", type=int, default=None,
               help="Número de versión (por omisión, la vigente o, si no hay, la última).")
+@click.option("--format", "file_format", type=click.Choice(["docx", "pdf"]), default="docx",
+              help="docx (por omisión) o pdf: la misma copia, con las mismas marcas, en PDF/A.")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="Archivo .docx de salida.")
+              help="Archivo de salida (.docx o .pdf).")
 @with_appcontext
-def render_command(code: str, number: int | None, output: str):
-    """Write a version's Word file: the stored copy if approved, else a draft render."""
+def render_command(code: str, number: int | None, file_format: str, output: str):
+    """Write a version's Word (or PDF) file: the stored copy if approved, else a draft render."""
     from qms.documents import delivery
     from qms.documents import service as documents
     from qms.errors import ServiceError
@@ -25,7 +27,7 @@ def render_command(code: str, number: int | None, output: str):
     try:
         document = documents.get_document(code)
         version = _pick(document, number)
-        result = delivery.deliver(None, version)
+        result = (delivery.deliver_pdf if file_format == "pdf" else delivery.deliver)(None, version)
     except ServiceError as error:
         if isinstance(error, delivery.DownloadFailed):
             db.session.commit()  # the failure stays in the trail

@@ -42,7 +42,9 @@ def _label(version) -> str:
 
 
 def _filename(version, suffix: str = "") -> str:
-    return f"{version.document.code}_v{version.number:02d}{suffix}.docx"
+    # A version imported as PDF is served as its original PDF.
+    extension = "pdf" if version.authoring_mode == "pdf" else "docx"
+    return f"{version.document.code}_v{version.number:02d}{suffix}.{extension}"
 
 
 def stored_sha(version) -> str | None:
@@ -88,6 +90,37 @@ def _stored(actor, version) -> Download:
             "El incidente quedó en la bitácora; avise al Encargado(a) de Calidad."
         ) from exc
     return Download(data, _filename(version, "_obsoleto" if kind == "obsolete" else ""), kind)
+
+
+def download_pdf(actor, version) -> Download:
+    """Return the PDF copy of ``version`` for ``actor`` (raise ``pdf.PdfUnavailable`` without LibreOffice)."""
+    if not can_view_version(actor, version):
+        raise NotFound()
+    return deliver_pdf(actor, version)
+
+
+def deliver_pdf(actor, version) -> Download:
+    """Return the PDF of the copy ``deliver`` would hand out: the same file, the same marks.
+
+    A stored copy's PDF is converted once and kept (``qms.docgen.pdf``); a draft's is
+    converted from its BORRADOR render each time. A version imported as PDF is its original.
+    """
+    from qms.docgen import pdf
+
+    if version.state in STORED_STATES:
+        word_copy = _stored(actor, version)
+        if version.authoring_mode == "pdf":
+            data = word_copy.data
+        else:
+            data = store.read(pdf.pdf_of_stored(store.sha256_of(word_copy.data)))
+        kind = f"pdf_{word_copy.kind}"
+        filename = word_copy.filename.rsplit(".", 1)[0] + ".pdf"
+    else:
+        data, kind = pdf.convert(word.render_draft(version)), "pdf_draft"
+        filename = _filename(version, "_borrador").rsplit(".", 1)[0] + ".pdf"
+    trail.record(actor, "version.downloaded", "document_version", version.id, _label(version),
+                 {"kind": kind, "sha256": store.sha256_of(data)})
+    return Download(data, filename, kind)
 
 
 def edit_copy(actor, version) -> Download:

@@ -39,7 +39,7 @@ def _plain(markdown: str) -> str:
 def _body(version: DocumentVersion) -> str:
     """Return the searchable text: sections in the type's order, or the Word file's text."""
     doc = version.document
-    if version.authoring_mode == "word" and version.source_text:
+    if version.authoring_mode in ("word", "pdf") and version.source_text:
         parts = [version.source_text]
     else:
         sections = dict(version.sections or {})

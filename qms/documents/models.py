@@ -190,6 +190,9 @@ class DocumentVersion(db.Model):
     coauthors = relationship("User", secondary=version_coauthors, order_by="User.full_name")
     contributors = relationship("User", secondary=version_contributors, order_by="User.full_name")
     reviews: Mapped[list["PeriodicReview"]] = relationship(back_populates="version", order_by="PeriodicReview.signed_at")
+    #: Signatures on paper of an imported version (never electronic ones).
+    historical_signatures: Mapped[list["HistoricalSignature"]] = relationship(
+        back_populates="version", order_by="HistoricalSignature.id")
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -208,6 +211,10 @@ class DocumentVersion(db.Model):
     @property
     def is_locked(self) -> bool:
         return self.state in LOCKED_STATES
+
+    def historical_signature(self, meaning: str) -> "HistoricalSignature | None":
+        """Return the paper signature with ``meaning`` of an imported version."""
+        return next((s for s in self.historical_signatures if s.meaning == meaning), None)
 
     def signature(self, meaning: str) -> "Signature | None":
         """Return the latest signature with ``meaning``."""
@@ -242,6 +249,37 @@ class Signature(db.Model):
 
     version: Mapped[DocumentVersion] = relationship(back_populates="signatures")
     user = relationship("User")
+
+    @property
+    def meaning_label(self) -> str:
+        return SIGNATURE_MEANINGS.get(self.meaning, self.meaning)
+
+
+class HistoricalSignature(db.Model):
+    """A signature on paper, copied from an imported register: a «registro histórico».
+
+    Never an electronic signature: nobody signed it here, so it has no user and no
+    content hash. It names who signed on paper and when, and who imported it and when.
+    """
+
+    __tablename__ = "historical_signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("document_versions.id"), index=True)
+    #: authored / reviewed / approved.
+    meaning: Mapped[str] = mapped_column(sa.String(20))
+    #: The name as written on paper.
+    signer_name: Mapped[str] = mapped_column(sa.String(160))
+    #: The date on paper (may be unknown).
+    signed_on: Mapped[date | None] = mapped_column(sa.Date)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    version: Mapped[DocumentVersion] = relationship(back_populates="historical_signatures")
+    imported_by = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<HistoricalSignature v{self.version_id} {self.meaning} {self.signer_name}>"
 
     @property
     def meaning_label(self) -> str:
@@ -352,10 +390,10 @@ def _guard_locked_versions(session, _flush_context, _instances):
             for rel in ("references", "record_types", "coauthors", "contributors"):
                 if state.attrs[rel].history.has_changes():
                     raise ImmutableVersionError(f"la versión aprobada no puede cambiar ({rel})")
-        if isinstance(obj, Signature):
+        if isinstance(obj, (Signature, HistoricalSignature)):
             raise ImmutableVersionError("las firmas no se modifican")
     for obj in session.deleted:
         if isinstance(obj, DocumentVersion) and _original_state(obj) in LOCKED_STATES:
             raise ImmutableVersionError("la versión aprobada no puede eliminarse")
-        if isinstance(obj, Signature):
+        if isinstance(obj, (Signature, HistoricalSignature)):
             raise ImmutableVersionError("las firmas no se eliminan")

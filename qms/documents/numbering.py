@@ -38,3 +38,25 @@ def next_code(pattern: str, type_code: str, process_code: str) -> str:
     """
     return core_codes.next_code(sequence_key(pattern, type_code, process_code),
                                 lambda seq: format_code(pattern, type_code, process_code, seq), Document.code)
+
+
+def number_in(code: str, pattern: str, type_code: str, process_code: str) -> int | None:
+    """Return the sequence number ``code`` holds if it follows the pattern, else None."""
+    regex = ""
+    for literal, name, _spec, _conv in _FORMATTER.parse(pattern):
+        regex += re.escape(literal)
+        if name == "seq":
+            regex += r"(?P<seq>\d+)"
+        elif name == "type":
+            regex += re.escape(type_code)
+        elif name == "process":
+            regex += re.escape(process_code)
+    found = re.fullmatch(regex, code)
+    return int(found.group("seq")) if found else None
+
+
+def move_counter_past(code: str, pattern: str, type_code: str, process_code: str) -> None:
+    """After a legacy code is kept as it was, make the type's counter hand out only later numbers."""
+    seq = number_in(code, pattern, type_code, process_code)
+    if seq is not None:
+        core_codes.move_past(sequence_key(pattern, type_code, process_code), seq)

@@ -256,10 +256,12 @@ def start_revision(actor, document: Document) -> DocumentVersion:
     source = document.effective_version or document.latest_version
     number = max(v.number for v in document.versions) + 1
     references, record_types = list(source.references), list(source.record_types)
+    # A version imported as PDF cannot be edited: its revision starts by sections (or a Word upload).
+    from_pdf = source.authoring_mode == "pdf"
     version = DocumentVersion(
         document=document, number=number, state="draft", title=source.title,
-        sections=dict(source.sections or {}), authoring_mode=source.authoring_mode,
-        source_sha256=source.source_sha256, source_text=source.source_text,
+        sections=dict(source.sections or {}), authoring_mode="browser" if from_pdf else source.authoring_mode,
+        source_sha256=None if from_pdf else source.source_sha256, source_text="" if from_pdf else source.source_text,
         change_description="", verification_code=new_verification_code(),
         created_by_id=actor.id, updated_by_id=actor.id,
     )

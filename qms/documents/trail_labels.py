@@ -9,6 +9,8 @@ from __future__ import annotations
 #: Action -> what it means, in Spanish, for the people who read the trail.
 TRAIL_ACTION_LABELS = {
     "document.created": "Documento creado",
+    "document.imported": "Documento importado (registro histórico)",
+    "version.imported": "Versión importada (registro histórico)",
     "document.updated": "Propiedades del documento modificadas",
     "document.distribution": "Distribución modificada",
     "document.coauthors": "Coautores modificados",

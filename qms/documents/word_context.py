@@ -13,6 +13,8 @@ from qms.timeutil import format_date
 #: Versions whose row belongs in a later version's change table.
 HISTORY_STATES = frozenset({"approved", "effective", "obsolete"})
 NOT_YET = "Por definir"
+#: How a paper signature of an imported version is labelled: never as an electronic one.
+HISTORICAL_NOTE = "Registro histórico"
 
 
 def _signer(signature) -> dict:
@@ -25,11 +27,25 @@ def _signer(signature) -> dict:
     }
 
 
+def _historical(signature) -> dict:
+    """A paper signature of an imported version, printed as what it is: a historical record."""
+    importer = signature.imported_by.full_name if signature.imported_by else "el sistema"
+    return {
+        "name": signature.signer_name,
+        "position": f"{HISTORICAL_NOTE} (importado por {importer} el {format_date(signature.imported_at)})",
+        "date": format_date(signature.signed_on),
+    }
+
+
 def approval_of(version) -> dict:
     """Return who authored, reviewed and approved ``version`` (blank when not yet).
 
-    «Elaboró» names every author who saved content, once the version is signed.
+    «Elaboró» names every author who saved content, once the version is signed. An
+    imported version names its paper signatures, marked «Registro histórico».
     """
+    if version.historical_signatures:
+        return {meaning: _historical(s) if (s := version.historical_signature(meaning)) else _signer(None)
+                for meaning in ("authored", "reviewed", "approved")}
     approval = {meaning: _signer(version.signature(meaning)) for meaning in ("authored", "reviewed", "approved")}
     if approval["authored"]["name"] and version.contributors:
         approval["authored"]["name"] = ", ".join(author_names(version))
@@ -47,7 +63,7 @@ def author_names(version) -> list[str]:
     signer, else who created it."""
     if version.contributors:
         return [u.full_name for u in version.contributors]
-    signature = version.signature("authored")
+    signature = version.signature("authored") or version.historical_signature("authored")
     if signature is not None:
         return [signature.signer_name]
     return [version.created_by.full_name] if version.created_by else []

@@ -14,6 +14,7 @@ from qms.documents.word_forms import WordUploadForm
 from qms.documents.word_sections import section_label
 from qms.errors import ConflictError, NotFound, ServiceError
 from qms.extensions import db
+from qms.storage.downloads import attachment
 from qms.web import acting_user, as_conflict, login_required, permission_required, public
 
 bp = Blueprint("word", __name__)
@@ -39,6 +40,8 @@ def _refuse_if_locked(version):
 
 
 def _send(download: delivery.Download):
+    if download.filename.endswith(".pdf"):
+        return attachment(download.data, download.filename)  # a version imported as PDF
     return send_docx(download.data, download.filename)
 
 
@@ -53,6 +56,32 @@ def download(code: str, number: int):
         return render_template("errors/error.html", code=500, title="Archivo alterado", text=error.message), 500
     db.session.commit()
     return _send(result)
+
+
+@bp.route("/documentos/<code>/v/<int:number>/descargar-pdf")
+@login_required
+def download_pdf(code: str, number: int):
+    from qms.docgen import pdf
+
+    version = _load_version(code, number)
+    try:
+        result = delivery.download_pdf(acting_user(), version)
+    except delivery.DownloadFailed as error:
+        db.session.commit()  # keep the trail entry that records the failure
+        return render_template("errors/error.html", code=500, title="Archivo alterado", text=error.message), 500
+    except pdf.PdfUnavailable as error:
+        db.session.rollback()
+        return render_template("errors/error.html", code=503, title="PDF no disponible", text=error.message), 503
+    db.session.commit()
+    return attachment(result.data, result.filename)
+
+
+@bp.app_context_processor
+def _pdf_copies():
+    """Pages offer the PDF copy only where LibreOffice is installed."""
+    from qms.docgen import pdf
+
+    return {"pdf_available": pdf.available}
 
 
 @bp.route("/documentos/<code>/v/<int:number>/editar-en-word")

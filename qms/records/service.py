@@ -344,3 +344,20 @@ def read_file(actor, record: Record, record_file: RecordFile) -> bytes:
     trail.record(actor, "record.file_downloaded", "record", record.id, record.code,
                  {"position": record_file.position, "sha256": record_file.sha256})
     return data
+
+
+def read_file_as_pdf(actor, record: Record, record_file: RecordFile) -> bytes:
+    """Return a Word file of the record (an issued report) as PDF, converted once and kept.
+
+    Raises ``qms.docgen.pdf.PdfUnavailable`` without LibreOffice, ServiceError for a file
+    that is not Word, StorageError like ``read_file`` for a damaged one.
+    """
+    from qms.docgen import pdf
+
+    data = read_file(actor, record, record_file)
+    if uploads.served_type(data, record_file.original_filename) != uploads.DOCX:
+        raise ServiceError("Solo los archivos Word del registro tienen copia en PDF.")
+    pdf_sha = pdf.pdf_of_stored(record_file.sha256)
+    trail.record(actor, "record.file_downloaded", "record", record.id, record.code,
+                 {"position": record_file.position, "sha256": pdf_sha, "pdf_of": record_file.sha256})
+    return store.read(pdf_sha)

@@ -205,13 +205,19 @@ def add_file(record_id: int):
     return _back(record_id)
 
 
-@bp.route("/<int:record_id>/archivos/<int:record_file_id>")
-@permission_required(P.RECORD_READ)
-def download(record_id: int, record_file_id: int):
+def _load_file(record_id: int, record_file_id: int):
+    """Return (record, file), or 404 when the file is not the record's or was destroyed."""
     record = _load_record(record_id)
     record_file = next((f for f in record.files if f.id == record_file_id), None)
     if record_file is None or record_file.status == "destroyed":
         abort(404)
+    return record, record_file
+
+
+@bp.route("/<int:record_id>/archivos/<int:record_file_id>")
+@permission_required(P.RECORD_READ)
+def download(record_id: int, record_file_id: int):
+    record, record_file = _load_file(record_id, record_file_id)
     try:
         data = service.read_file(acting_user(), record, record_file)
     except store.StorageError as error:
@@ -221,6 +227,27 @@ def download(record_id: int, record_file_id: int):
                                message=str(error)), 500
     db.session.commit()
     return downloads.attachment(data, record_file.original_filename)
+
+
+@bp.route("/<int:record_id>/archivos/<int:record_file_id>/pdf")
+@permission_required(P.RECORD_READ)
+def download_pdf(record_id: int, record_file_id: int):
+    """A Word file of the record (an issued report) as PDF/A, converted once."""
+    from qms.docgen.pdf import PdfUnavailable
+
+    record, record_file = _load_file(record_id, record_file_id)
+    try:
+        data = service.read_file_as_pdf(acting_user(), record, record_file)
+    except store.StorageError as error:
+        db.session.commit()  # keeps the trail entry that reports the damage
+        return render_template("records/file_error.html", record=record, record_file=record_file,
+                               message=str(error)), 500
+    except ServiceError as error:  # not a Word file, or no LibreOffice here
+        db.session.rollback()
+        status = 503 if isinstance(error, PdfUnavailable) else 404
+        return render_template("errors/error.html", code=status, title="PDF no disponible", text=error.message), status
+    db.session.commit()
+    return downloads.attachment(data, record_file.original_filename.rsplit(".", 1)[0] + ".pdf")
 
 
 @bp.route("/<int:record_id>/retencion-legal", methods=["POST"])
