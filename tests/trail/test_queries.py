@@ -17,6 +17,8 @@ def test_more_rows_on_a_page_cost_no_more_queries(signed_in, one_of_each, superu
         record = make_record(title=f"Informe {i}")
         trail.record(users["quality"], TOUCHED, "record", record.id, f"etiqueta record {i}")
     db.session.commit()
-    assert statements_for(client, url) == few
+    # No more than before: the new rows may push another type's entries off the page (one
+    # load fewer), never add a query per row.
+    assert statements_for(client, url) <= few
     # Signing-in bookkeeping, the count and the rows, and at most three per type shown.
     assert few <= 8 + 3 * len(registry.registered())
