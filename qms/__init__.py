@@ -89,6 +89,8 @@ REGISTRATIONS = (
     "qms.nonconformities.notices",
     "qms.audits.notices",
     "qms.records.notices",
+    "qms.indicators.notices",
+    "qms.reviews.notices",
 )
 
 

@@ -17,7 +17,7 @@ from qms.core.checks import require, text
 from qms.core.locking import lock
 from qms.errors import PermissionDenied, ServiceError
 from qms.extensions import db
-from qms.indicators import access
+from qms.indicators import access, notices
 from qms.indicators.common import number
 from qms.indicators.compliance import is_below_target, shown, value_of
 from qms.indicators.models import (
@@ -135,6 +135,7 @@ def enter(actor, indicator: Indicator, *, year, period, numerator=None, denomina
     db.session.flush()
     trail.record(actor, "measurement.changed" if before else "measurement.entered", "indicator", indicator.id,
                  indicator.code, {"before": before, "after": _details(measurement)} if before else _details(measurement))
+    notices.entered(actor, indicator, measurement)
     return measurement
 
 
@@ -159,6 +160,7 @@ def correct(actor, indicator: Indicator, *, year, period, reason: str, numerator
     db.session.flush()
     trail.record(actor, "measurement.corrected", "indicator", indicator.id, indicator.code,
                  {"reason": reason, "before": _details(existing[-1]), "after": _details(measurement)})
+    notices.entered(actor, indicator, measurement)
     return measurement
 
 

@@ -19,6 +19,7 @@ from qms.core.codes import next_yearly_code
 from qms.core.locking import lock
 from qms.errors import ServiceError
 from qms.extensions import db
+from qms.reviews import notices
 from qms.reviews.models import DECISION_KINDS, ManagementReview, ReviewDecision
 from qms.reviews.pack import INPUTS, compile_pack
 from qms.reviews.workflow import WORKFLOW
@@ -57,6 +58,7 @@ def plan(actor, *, period_start: date | None, period_end: date | None, planned_o
     trail.record(actor, "review.planned", "management_review", review.id, review.code, {
         "period": [period_start, period_end], "planned_on": planned_on,
         "participants": [p["name"] for p in review.participants]})
+    notices.planned(actor, review)
     return review
 
 
