@@ -9,8 +9,9 @@ each, inserted in bulk (the export is what is measured, not record creation), th
 * ``before``: the export as it was: every record loaded at once with only its files and
   process eager, the others (region, owner, linked documents) loaded per row, and the
   whole workbook built in memory;
-* ``after``: ``records.queries.export_file``: the query read in batches with what a row
-  shows loaded alongside, the workbook written in openpyxl's write-only mode to a file.
+* ``after``: ``records.export.export_file``: the register's filters as one select of
+  plain columns (no record objects) read in batches, linked documents one select per
+  batch, the workbook written in openpyxl's write-only mode to a file.
 
 Prints the median seconds, the statements sent and the peak of Python memory (tracemalloc,
 in a separate run) of each. Not a timed
@@ -78,7 +79,7 @@ def legacy_export(query) -> bytes:
     from openpyxl import Workbook
 
     from qms.records.common import RETENTION_STATES, retention_state
-    from qms.records.queries import EXPORT_HEADER
+    from qms.records.export import EXPORT_HEADER
     from qms.timeutil import format_date, today_local
 
     today = today_local()
@@ -98,7 +99,7 @@ def legacy_export(query) -> bytes:
 
 
 def measure(kind: str, user, count: int) -> tuple[float, int, int]:
-    from qms.records import queries
+    from qms.records import export, queries
 
     statements = []
 
@@ -113,7 +114,7 @@ def measure(kind: str, user, count: int) -> tuple[float, int, int]:
         if kind == "before":
             size = len(legacy_export(query))
         else:
-            with queries.export_file(query) as output:
+            with export.export_file(queries.RecordFilters(), user) as output:
                 size = len(output.read())
     finally:
         event.remove(db.engine, "before_cursor_execute", remember)
