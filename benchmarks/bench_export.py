@@ -9,8 +9,11 @@ each, inserted in bulk (the export is what is measured, not record creation), th
 * ``before``: the export as it was: every record loaded at once with only its files and
   process eager, the others (region, owner, linked documents) loaded per row, and the
   whole workbook built in memory;
-* ``after``: ``records.queries.export_file``: the query read in batches with what a row
-  shows loaded alongside, the workbook written in openpyxl's write-only mode to a file.
+* ``objects``: the first streamed export: record objects read in batches with what a row
+  shows loaded alongside (``selectinload``), the same write-only workbook;
+* ``after``: ``records.export.export_file``: the register's filters as one select of
+  plain columns (no record objects) read in batches, linked documents one select per
+  batch, the workbook written in openpyxl's write-only mode to a file.
 
 Prints the median seconds, the statements sent and the peak of Python memory (tracemalloc,
 in a separate run) of each. Not a timed
@@ -78,7 +81,7 @@ def legacy_export(query) -> bytes:
     from openpyxl import Workbook
 
     from qms.records.common import RETENTION_STATES, retention_state
-    from qms.records.queries import EXPORT_HEADER
+    from qms.records.export import EXPORT_HEADER
     from qms.timeutil import format_date, today_local
 
     today = today_local()
@@ -97,8 +100,30 @@ def legacy_export(query) -> bytes:
     return buffer.getvalue()
 
 
+def objects_export(query):
+    """The streamed export of the first fix: record objects in batches, write-only workbook."""
+    from sqlalchemy.orm import selectinload
+
+    from qms.exports import xlsx_file
+    from qms.records.common import RETENTION_STATES, retention_state
+    from qms.records.export import EXPORT_HEADER, WIDTHS
+    from qms.records.models import Record
+    from qms.timeutil import format_date, today_local
+
+    today = today_local()
+    query = query.options(selectinload(Record.files), selectinload(Record.documents), selectinload(Record.process),
+                          selectinload(Record.region), selectinload(Record.owner))
+    records = db.session.scalars(query.execution_options(yield_per=500))
+    return xlsx_file("Registros", EXPORT_HEADER, ([
+        r.code, r.title, f"{r.type.code} · {r.type.name}", format_date(r.record_date),
+        r.process.code if r.process else "", r.region.name if r.region else "", r.owner.full_name if r.owner else "",
+        format_date(r.retention_until) if r.retention_until else "Permanente", r.type.disposition_label,
+        RETENTION_STATES[retention_state(r, today)], len(r.current_files), ", ".join(d.code for d in r.documents)
+    ] for r in records), widths=WIDTHS)
+
+
 def measure(kind: str, user, count: int) -> tuple[float, int, int]:
-    from qms.records import queries
+    from qms.records import export, queries
 
     statements = []
 
@@ -112,8 +137,11 @@ def measure(kind: str, user, count: int) -> tuple[float, int, int]:
     try:
         if kind == "before":
             size = len(legacy_export(query))
+        elif kind == "objects":
+            with objects_export(query) as output:
+                size = len(output.read())
         else:
-            with queries.export_file(query) as output:
+            with export.export_file(queries.RecordFilters(), user) as output:
                 size = len(output.read())
     finally:
         event.remove(db.engine, "before_cursor_execute", remember)
@@ -128,6 +156,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--cases", default="after,objects,before",
+                        help="which exports to time, in the order they alternate")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="qms-bench-export-"))
     url = args.database_url or f"sqlite:///{folder / 'qms.sqlite3'}"
@@ -140,26 +170,28 @@ def main() -> None:
         fill(args.records)
         user_id = db.session.scalar(sa.select(User.id).where(User.username == "persona0"))
         print(f"{args.records} registros en {db.engine.dialect.name}; {args.runs} corridas alternadas por caso.\n")
-        results = {"after": [], "before": []}
+        kinds = tuple(args.cases.split(","))
+        results = {kind: [] for kind in kinds}
         for _run in range(args.runs):
-            for kind in ("after", "before"):
+            for kind in kinds:
                 results[kind].append(measure(kind, db.session.get(User, user_id), args.records))
         # Memory apart from the timed runs (tracing slows Python down): the peak of what
         # Python allocates during one export of each kind.
         peaks = {}
-        for kind in ("after", "before"):
+        for kind in kinds:
             tracemalloc.start()
             measure(kind, db.session.get(User, user_id), args.records)
             peaks[kind] = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
         print(f"{'caso':<8} {'mediana s':>10} {'sentencias':>11} {'pico de memoria':>16}")
-        for kind in ("before", "after"):
+        for kind in reversed(kinds):
             times = [t for t, _s, _b in results[kind]]
             print(f"{kind:<8} {statistics.median(times):>10.2f} {results[kind][0][1]:>11} "
                   f"{'%.0f MB' % peaks[kind]:>16}")
-        ratio = statistics.median(t for t, _s, _b in results["before"]) / statistics.median(
-            t for t, _s, _b in results["after"])
-        print(f"\nrazón antes/después: {ratio:.1f}")
+        median = {kind: statistics.median(t for t, _s, _b in results[kind]) for kind in kinds}
+        for other in ("before", "objects"):
+            if other in median and "after" in median:
+                print(f"razón {other}/after: {median[other] / median['after']:.1f}")
 
 
 if __name__ == "__main__":

@@ -13,11 +13,11 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import docx
 from docx.oxml.ns import qn
 
+from qms.docgen.by_content import cached_by_content
 from qms.docgen.text import control_paragraphs
 
 _HEADING_STYLE = re.compile(r"^(heading|t[ií]tulo|encabezado)\s*(\d)$", re.I)
@@ -118,7 +118,7 @@ def outline_of(document) -> Outline:
     return result
 
 
-@lru_cache(maxsize=64)
+@cached_by_content(maxsize=32)
 def outline_of_bytes(data: bytes) -> Outline:
     """Return the outline of an (already validated) .docx file, cached by content."""
     return outline_of(docx.Document(io.BytesIO(data)))

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import docx
 
 from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
+
+from qms.docgen.by_content import cached_by_content
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -125,7 +126,7 @@ def _unwrap(element) -> None:
     parent.remove(element)
 
 
-@lru_cache(maxsize=64)
+@cached_by_content(maxsize=32)
 def inspect_bytes(data: bytes) -> Uncontrolled:
     """Return what an (already validated) .docx file holds outside control, cached by content."""
     return inspect(docx.Document(io.BytesIO(data)))

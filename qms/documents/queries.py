@@ -75,18 +75,25 @@ def register_query(filters: RegisterFilters, user) -> sa.Select:
     return stmt.order_by(SORTS.get(filters.sort, Document.code), Document.code)
 
 
-def review_due(within_days: int = 30) -> dict[str, list[DocumentVersion]]:
-    """Return effective versions whose review is overdue, and those due within ``within_days``."""
+def review_due(within_days: int = 30):
+    """The select of effective versions whose review is overdue or due within ``within_days``,
+    soonest first, with the document and owner each row shows (a list page pages it)."""
+    return (sa.select(DocumentVersion)
+            .where(DocumentVersion.state == "effective",
+                   DocumentVersion.review_due <= today_local() + timedelta(days=within_days))
+            .options(selectinload(DocumentVersion.document).selectinload(Document.owner))
+            .order_by(DocumentVersion.review_due, DocumentVersion.id))
+
+
+def review_due_counts(within_days: int = 30) -> dict[str, int]:
+    """How many reviews are overdue and how many fall due within ``within_days``."""
     today = today_local()
-    rows = db.session.scalars(
-        sa.select(DocumentVersion)
-        .where(DocumentVersion.state == "effective", DocumentVersion.review_due <= today + timedelta(days=within_days))
-        .order_by(DocumentVersion.review_due)
-    ).all()
-    return {
-        "overdue": [v for v in rows if v.review_due < today],
-        "soon": [v for v in rows if v.review_due >= today],
-    }
+    overdue = sa.func.count().filter(DocumentVersion.review_due < today)
+    soon = sa.func.count().filter(DocumentVersion.review_due >= today)
+    row = db.session.execute(sa.select(overdue, soon).where(
+        DocumentVersion.state == "effective",
+        DocumentVersion.review_due <= today + timedelta(days=within_days))).one()
+    return {"overdue": row[0], "soon": row[1]}
 
 
 #: How many items of each inbox section the inbox page shows; "ver todos" pages the rest.

@@ -12,6 +12,7 @@ from qms.documents.markdown import to_html
 from qms.documents.models import STATES, Document, DocumentType, DocumentVersion
 from qms.errors import ConflictError, NotFound, ServiceError
 from qms.extensions import db
+from qms.timeutil import today_local
 from qms.org.models import Process, Region
 from qms.records import queries as records
 from qms.records.service import record_types_for_choice
@@ -292,7 +293,8 @@ def ack_report(code: str, number: int):
 @bp.route("/revisiones")
 @permission_required(P.DOCUMENT_MANAGE)
 def reviews_due():
-    return render_template("documents/reviews_due.html", due=queries.review_due())
+    return render_template("documents/reviews_due.html", page=Page(queries.review_due(), page_arg(), per_page=50),
+                           counts=queries.review_due_counts(), today=today_local())
 
 
 @bp.route("/<code>/propiedades", methods=["GET", "POST"])

@@ -59,15 +59,19 @@ def is_on_hold(record: Record) -> bool:
 
 def retention_state(record: Record, today: date | None = None) -> str:
     """Return the key of RETENTION_STATES that describes the record today."""
-    today = today or today_local()
-    if record.state in ("archived", "disposed"):
-        return record.state
-    if is_on_hold(record):
+    return retention_state_of(record.state, is_on_hold(record), record.retention_until, today or today_local())
+
+
+def retention_state_of(state: str, on_hold: bool, retention_until: date | None, today: date) -> str:
+    """The same, from the record's columns (the export reads rows, not records)."""
+    if state in ("archived", "disposed"):
+        return state
+    if on_hold:
         return "hold"
-    if record.retention_until is None:
+    if retention_until is None:
         return "permanent"
-    if today > record.retention_until:
+    if today > retention_until:
         return "expired"
-    if (record.retention_until - today).days <= DUE_SOON_DAYS:
+    if (retention_until - today).days <= DUE_SOON_DAYS:
         return "due_soon"
     return "in_retention"

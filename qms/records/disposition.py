@@ -63,12 +63,16 @@ def eligible_records(user, today: date | None = None) -> list[Record]:
     Records under legal hold are included (the list shows the hold) so that nobody
     wonders where they went; they cannot be proposed.
     """
+    return list(db.session.scalars(eligible_query(user, today)))
+
+
+def eligible_query(user, today: date | None = None):
+    """The select of ``eligible_records``, oldest retention first."""
     today = today or today_local()
-    return list(db.session.scalars(
-        sa.select(Record).join(Record.type)
-        .where(Record.state == "active", Record.retention_until.is_not(None), Record.retention_until < today,
-               RecordType.disposition != "permanent", visible_filter(user))
-        .order_by(Record.retention_until, Record.code)))
+    return (sa.select(Record).join(Record.type)
+            .where(Record.state == "active", Record.retention_until.is_not(None), Record.retention_until < today,
+                   RecordType.disposition != "permanent", visible_filter(user))
+            .order_by(Record.retention_until, Record.code))
 
 
 def batches(limit: int = 50) -> list[DispositionBatch]:
@@ -77,8 +81,11 @@ def batches(limit: int = 50) -> list[DispositionBatch]:
 
 def pending_record_ids() -> set[int]:
     """Return the ids of records already in a proposed batch."""
-    return set(db.session.scalars(
-        sa.select(DispositionItem.record_id).join(DispositionBatch).where(DispositionBatch.state == "proposed")))
+    return set(db.session.scalars(pending_ids_query()))
+
+
+def pending_ids_query():
+    return sa.select(DispositionItem.record_id).join(DispositionBatch).where(DispositionBatch.state == "proposed")
 
 
 def _check_disposable(record: Record, today: date, ignore_batch: DispositionBatch | None = None) -> None:

@@ -7,9 +7,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from qms.exports import xlsx_file
 from qms.extensions import db
-from qms.records.common import DUE_SOON_DAYS, RETENTION_STATES, retention_state
+from qms.records.common import DUE_SOON_DAYS, RETENTION_STATES
 from qms.records.access import visible_filter
 from qms.records.models import Record, RecordType
 from qms.timeutil import format_date, today_local
@@ -45,10 +44,17 @@ def _retention_condition(state: str, today: date):
 
 
 def register_query(filters: RecordFilters, user, today: date | None = None):
-    """Return the select of the records ``user`` may see that match ``filters``."""
+    """Return the select of the records ``user`` may see that match ``filters``, with what a
+    row of the register shows."""
+    return register_select(filters, user, today).options(
+        selectinload(Record.files), selectinload(Record.process), selectinload(Record.region))
+
+
+def register_select(filters: RecordFilters, user, today: date | None = None):
+    """The register's filters and order over records and their type (no loader options:
+    the export selects columns from it)."""
     today = today or today_local()
-    query = (sa.select(Record).join(Record.type).where(visible_filter(user))
-             .options(selectinload(Record.files), selectinload(Record.process), selectinload(Record.region)))
+    query = sa.select(Record).join(Record.type).where(visible_filter(user))
     if filters.type_id:
         query = query.where(Record.type_id == filters.type_id)
     if filters.process_id:
@@ -76,36 +82,6 @@ def years(user) -> list[int]:
     return list(range(high.year, low.year - 1, -1)) if low and high else []
 
 
-EXPORT_HEADER = ["Código", "Título", "Tipo", "Fecha", "Proceso", "Región", "Responsable", "Conservar hasta",
-                 "Disposición final", "Estado de conservación", "Archivos", "Documentos vinculados"]
-
-
-#: Records read per round trip by the export (their files and documents come with each batch).
-EXPORT_BATCH = 500
-
-
-def export_file(query, today: date | None = None):
-    """Return the records of ``query`` as an Excel workbook (one row per record), as a file.
-
-    The query is read in batches with what each row shows loaded alongside, so the
-    export costs a few statements per batch and holds one batch in memory.
-    """
-    from qms.extensions import db
-
-    today = today or today_local()
-    query = query.options(selectinload(Record.files), selectinload(Record.documents), selectinload(Record.process),
-                          selectinload(Record.region), selectinload(Record.owner))
-    records = db.session.scalars(query.execution_options(yield_per=EXPORT_BATCH))
-    return xlsx_file("Registros", EXPORT_HEADER, ([
-            r.code, r.title, f"{r.type.code} · {r.type.name}", format_date(r.record_date),
-            r.process.code if r.process else "", r.region.name if r.region else "",
-            r.owner.full_name if r.owner else "",
-            format_date(r.retention_until) if r.retention_until else "Permanente", r.type.disposition_label,
-            RETENTION_STATES[retention_state(r, today)], len(r.current_files),
-            ", ".join(d.code for d in r.documents)
-    ] for r in records), widths=(20, 50, 40, 12, 10, 22, 28, 16, 24, 34, 9, 30))
-
-
 def inbox(user) -> list[dict]:
     """Return the inbox sections of the records module for ``user`` (Mis pendientes)."""
     from flask import url_for
@@ -115,11 +91,12 @@ def inbox(user) -> list[dict]:
 
     sections = []
     if user.can(P.RECORD_MANAGE):
-        pending = disposition.pending_record_ids()
-        expired = [r for r in disposition.eligible_records(user) if r.id not in pending]
+        # The oldest few in SQL: at 20,000 records thousands are expired, and the inbox shows 15.
+        expired = db.session.scalars(disposition.eligible_query(user).where(
+            Record.id.not_in(disposition.pending_ids_query())).limit(15)).all()
         sections.append({"title": "Registros con el plazo de conservación cumplido", "items": [
             {"url": url_for("records.detail", record_id=r.id), "label": f"{r.code} {r.title}",
-             "note": f"conservar hasta {format_date(r.retention_until)}", "overdue": True} for r in expired[:15]]})
+             "note": f"conservar hasta {format_date(r.retention_until)}", "overdue": True} for r in expired]})
     if user.can(P.RECORD_DISPOSE):
         proposed = [b for b in disposition.batches() if b.state == "proposed"]
         sections.append({"title": "Disposiciones de registros por aprobar", "items": [

@@ -16,6 +16,7 @@ from qms.errors import NotFound, ServiceError
 from qms.extensions import db
 from qms.org.models import Process, Region
 from qms.records import disposition_views, forms, queries, service
+from qms.records import export as register_export
 from qms.records.access import can_view_record
 from qms.records.models import DISPOSITIONS, LINK_KINDS, RecordType
 from qms.storage import downloads, store
@@ -89,7 +90,7 @@ def register():
 @bp.route("/exportar.xlsx")
 @permission_required(P.RECORD_READ)
 def export():
-    output = queries.export_file(queries.register_query(_filters(), current_user))
+    output = register_export.export_file(_filters(), current_user)
     return send_file(output, as_attachment=True, download_name="registros.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

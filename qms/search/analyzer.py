@@ -27,6 +27,9 @@ from whoosh.analysis import Composable, Token
 # A word is letters and digits, with the combining accents of text pasted in decomposed
 # form (NFD: "i" + U+0301) kept inside it: otherwise "auditoría" typed that way splits in
 # two. ``fold`` then drops the accents either way, and offsets stay those of the text.
+#: Entries of each word cache below (``fold_word``, ``normalize_word``): about 150 bytes
+#: each, so at most ~10 MB apiece; the LRU keeps the vocabulary and lets one-off codes go.
+WORD_CACHE_SIZE = 65_536
 WORD_RE = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*", re.UNICODE)
 
 VOWELS = "aeiou"
@@ -86,7 +89,7 @@ def fold(text: str) -> str:
     return _fold(text)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def fold_word(text: str) -> str:
     """``fold`` of a short string, cached (indexing folds the same words millions of times)."""
     return _fold(text)
@@ -220,7 +223,7 @@ def stem_folded(word: str) -> str:
     return w[0]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def normalize_word(raw: str) -> str | None:
     """Return the index term for one raw word, or None for a stop word.
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from qms.search import store
 from qms.search.bitsets import iter_bits, to_bits
 from qms.search.postings import verify_phrase
-from qms.search.segcache import LRU, SET_CACHE_SIZE, SegmentCache
+from qms.search.segcache import LRU, SET_CACHE_SIZE, SETS_BUDGET, SegmentCache
 
 
 class IndexUnavailable(Exception):
@@ -49,7 +49,7 @@ class Holder:
         ``refresh()`` Whoosh reuses the reader of a segment that only gained deletions,
         with its old deletion set (an updated entry would be found twice).
         """
-        self.sets = LRU(SET_CACHE_SIZE)
+        self.sets = LRU(SET_CACHE_SIZE, SETS_BUDGET)
         self.leaves = []
         alive = 0
         current = {seg.segment_id(): seg for seg in self.ix._segments()}  # noqa: SLF001
@@ -128,13 +128,12 @@ class Holder:
                 cand &= self.segcache.get(segid, reader, fieldname, stem)
             if not cand:
                 continue
-            cache = self.segcache.by_segment.setdefault(segid, LRU(SET_CACHE_SIZE))
-            checked, found = cache.get(key) or (0, 0)
+            checked, found = self.segcache.cached(segid, key) or (0, 0)
             todo = cand & ~checked
             if todo:
                 found |= verify_phrase(reader, fieldname, stems, list(iter_bits(todo)))
                 checked |= todo
-                cache[key] = (checked, found)
+                self.segcache.keep(segid, key, (checked, found))
             out |= (found & cand) << offset
         return out
 

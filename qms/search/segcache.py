@@ -12,32 +12,76 @@ from qms.search.bitsets import to_bits
 from qms.search.postings import read_postings
 
 
-#: Posting bitsets kept per segment, and derived bitsets kept per searcher.
+#: Bounds of the per-process caches of bitsets (a bitset is a Python int of one bit per
+#: document: 7.5 KB at 60,000 entries, 80 KB at 650,000). Entries are counted *and*
+#: weighed, so a larger index keeps fewer sets instead of more memory:
+#: * ``SET_CACHE_SIZE`` / ``SETS_BUDGET``: whole-index sets of one open searcher
+#:   (terms, prefixes, facet values), dropped at every refresh;
+#: * ``SEGMENT_BUDGET``: per-segment posting bitsets and phrase checks, shared by all the
+#:   segments of the process and kept across refreshes while their segment exists.
 SET_CACHE_SIZE = 2000
+SETS_BUDGET = 24 * 2**20
+SEGMENT_BUDGET = 32 * 2**20
 
 
-class LRU(OrderedDict):
-    """A small least-recently-used dict for cached document sets."""
+def weigh(value) -> int:
+    """Roughly the bytes a cached value holds (ints, strings and tuples of them)."""
+    if isinstance(value, int):
+        return 28 + value.bit_length() // 8
+    if isinstance(value, str):
+        return 49 + len(value)
+    if isinstance(value, tuple):
+        return 40 + 8 * len(value) + sum(weigh(v) for v in value)
+    return 64
 
-    def __init__(self, size: int):
-        super().__init__()
-        self.size = size
+
+class LRU:
+    """A least-recently-used map bounded by a number of entries and, if given, by bytes.
+
+    Not thread-safe by itself: its users hold their holder's lock.
+    """
+
+    def __init__(self, size: int, budget: int | None = None):
+        self.size, self.budget = size, budget
+        self.weight = 0
+        self._items: OrderedDict = OrderedDict()  # key -> (value, weight)
 
     def get(self, key, default=None):
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        return default
+        found = self._items.get(key)
+        if found is None:
+            return default
+        self._items.move_to_end(key)
+        return found[0]
 
     def __setitem__(self, key, value):
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        while len(self) > self.size:
-            self.popitem(last=False)
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.weight -= old[1]
+        weight = weigh(value)
+        self._items[key] = (value, weight)
+        self.weight += weight
+        while len(self._items) > self.size or (self.budget is not None and self.weight > self.budget
+                                                and len(self._items) > 1):
+            _key, (_value, dropped) = self._items.popitem(last=False)
+            self.weight -= dropped
+
+    def __contains__(self, key) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def keys(self):
+        return list(self._items)
+
+    def discard(self, key) -> None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.weight -= old[1]
 
 
 #: Postings (document numbers and weights) of scored terms kept in memory per process,
-#: about 8 bytes each: BM25 of a page's candidates then needs no block decoding.
+#: 8 bytes each (32 MB): BM25 of a page's candidates then needs no block decoding.
 POSTINGS_BUDGET = 4_000_000
 
 
@@ -53,14 +97,25 @@ class SegmentCache:
     """
 
     def __init__(self):
-        self.by_segment: dict[str, LRU] = {}
+        #: (segment id, key) -> bitset or (checked, found) of a phrase, within SEGMENT_BUDGET.
+        self.sets = LRU(10**9, SEGMENT_BUDGET)
         self.arrays: OrderedDict = OrderedDict()
         self.arrays_size = 0
 
+    def segments(self) -> set[str]:
+        """The segments something is cached for."""
+        return {segid for segid, _key in self.sets.keys()}
+
+    def cached(self, segid: str, key):
+        return self.sets.get((segid, key))
+
+    def keep(self, segid: str, key, value) -> None:
+        self.sets[(segid, key)] = value
+
     def prune(self, live: set[str]) -> None:
-        for segid in list(self.by_segment):
-            if segid not in live:
-                del self.by_segment[segid]
+        for key in self.sets.keys():
+            if key[0] not in live:
+                self.sets.discard(key)
         for key in [k for k in self.arrays if k[0] not in live]:
             self.arrays_size -= len(self.arrays.pop(key)[0])
 
@@ -80,26 +135,24 @@ class SegmentCache:
 
     def get_query(self, segid: str, key: tuple, reader, make_query) -> int:
         """Return the documents of one segment matching a query (deleted ones may remain)."""
-        cache = self.by_segment.setdefault(segid, LRU(SET_CACHE_SIZE))
-        bits = cache.get(key)
+        bits = self.cached(segid, key)
         if bits is None:
             from whoosh.searching import Searcher
 
             searcher = Searcher(reader, closereader=False)
             bits = to_bits(make_query().docs(searcher))
-            cache[key] = bits
+            self.keep(segid, key, bits)
         return bits
 
     def get(self, segid: str, reader, fieldname: str, value: str) -> int:
         """Return one term's documents in one segment as a bitset (deleted ones included)."""
-        cache = self.by_segment.setdefault(segid, LRU(SET_CACHE_SIZE))
         key = (fieldname, value)
-        bits = cache.get(key)
+        bits = self.cached(segid, key)
         if bits is None:
             if fieldname in SCORED_FIELDS:
                 ids = self.postings(segid, reader, fieldname, value)[0]
             else:
                 ids = read_postings(reader, fieldname, value)[0]
             bits = to_bits(ids)
-            cache[key] = bits
+            self.keep(segid, key, bits)
         return bits

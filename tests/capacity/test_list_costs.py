@@ -78,3 +78,44 @@ def test_list_pages_cost_no_more_statements_with_more_rows(app, login, users, wo
         many = {url: statements_for(browser, url) for url in urls}
     grew = {url: (few[url], many[url]) for url in urls if many[url] > few[url]}
     assert grew == {}, f"statements grew with the rows (few, many): {grew}"
+
+
+def _due_for_review(make_document, count: int, start: int) -> None:
+    from qms.documents.models import DocumentVersion
+
+    for n in range(start, start + count):
+        document = make_document(title=f"Procedimiento vencido {n}", state="effective")
+        version = document.versions[-1]
+        # Two in three fell due before the frozen day (10-03-2026), the rest fall due within 30 days.
+        db.session.execute(sa.update(DocumentVersion).where(DocumentVersion.id == version.id)
+                           .values(review_due=date(2026, 3, 9 - n) if n % 3 else date(2026, 3, 20)))
+    db.session.commit()
+
+
+def test_the_reviews_page_is_paged_and_costs_the_same_for_many_rows(app, login, users, make_document, monkeypatch):
+    """GIVEN documents whose periodic review is overdue or near
+    THEN /documentos/revisiones shows one page of them with their owner, in the same
+    statements for 3 rows or 9, and the rest on the next pages."""
+    from qms.web import Page
+
+    with freeze_time(NOON):
+        _due_for_review(make_document, 3, 0)
+        browser = app.test_client()
+        login("quality", target=browser)
+        page = browser.get("/documentos/revisiones").get_data(as_text=True)
+        assert "Procedimiento vencido 2" in page and "Revisión vencida: <strong>2</strong>" in page
+        few = statements_for(browser, "/documentos/revisiones")
+        _due_for_review(make_document, 6, 3)
+        many = statements_for(browser, "/documentos/revisiones")
+        assert many == few
+        monkeypatch.setattr(Page, "__init__", _paged_by(Page.__init__, 4))
+        first = browser.get("/documentos/revisiones").get_data(as_text=True)
+        third = browser.get("/documentos/revisiones?page=3").get_data(as_text=True)
+    assert "Página 1 de 3" in first and first.count("Procedimiento vencido") == 4
+    assert third.count("Procedimiento vencido") == 1
+
+
+def _paged_by(init, per_page):
+    def paged(self, statement, page, per_page_=None, **_kw):
+        init(self, statement, page, per_page=per_page)
+    return paged

@@ -221,20 +221,23 @@ def test_acknowledgements(make_document, users):
 
 
 def test_review_due_lists(make_document, users):
-    from qms.documents.queries import review_due
+    from qms.documents.queries import review_due, review_due_counts
+
+    def due():
+        return db.session.scalars(review_due()).all(), review_due_counts()
 
     version = make_document(state="effective").versions[0]
-    assert review_due()["overdue"] == []
+    assert due() == ([], {"overdue": 0, "soon": 0})
     # Two years later the review is due; check the list through a frozen clock.
     from freezegun import freeze_time
 
     # Noon UTC is the same calendar day in Santiago.
     with freeze_time(f"{version.review_due + timedelta(days=1)} 12:00:00"):
-        assert review_due()["overdue"] == [version]
+        assert due() == ([version], {"overdue": 1, "soon": 0})
     with freeze_time(f"{version.review_due - timedelta(days=10)} 12:00:00"):
-        assert review_due() == {"overdue": [], "soon": [version]}
+        assert due() == ([version], {"overdue": 0, "soon": 1})
     with freeze_time(f"{version.review_due - timedelta(days=31)} 12:00:00"):
-        assert review_due() == {"overdue": [], "soon": []}
+        assert due() == ([], {"overdue": 0, "soon": 0})
 
 
 def test_change_description_is_required_from_version_02(make_document, users):

@@ -56,10 +56,10 @@ def test_export_is_a_workbook_with_the_filtered_rows(client, login, make_record)
 
 
 def test_export_costs_the_same_statements_for_few_or_many_records(client, login, make_record, monkeypatch):
-    from qms.records import queries
+    from qms.records import export
     from tests.statements import statements_for
 
-    monkeypatch.setattr(queries, "EXPORT_BATCH", 10)  # several batches with few rows
+    monkeypatch.setattr(export, "EXPORT_BATCH", 10)  # several batches with few rows
     make_record(title="Informe 0")
     login("quality")
     statements_for(client, "/registros/exportar.xlsx")  # the session's first request loads more

@@ -79,13 +79,13 @@ def test_segment_caches_survive_a_commit_and_see_it(app, corpus, make_doc, quali
     before = search_as(quality, "procedimiento").total
     root = store.root_path(app)
     h = engine.holder(root)
-    cached_segments = set(h.segcache.by_segment)
+    cached_segments = h.segcache.segments()
     assert cached_segments
     make_doc("Procedimiento de inventario", "effective")
     after = search_as(quality, "procedimiento")
     assert after.total == before + 1
     h = engine.holder(root)
-    assert cached_segments & set(h.segcache.by_segment)  # old segments kept their caches
+    assert cached_segments & h.segcache.segments()  # old segments kept their caches
 
 
 def test_merge_segments_reduces_request_segments(app, corpus, make_doc):
