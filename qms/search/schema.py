@@ -18,7 +18,7 @@ from whoosh.system import _INT_SIZE, pack_uint
 
 from qms.search.analyzer import SpanishAnalyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Fields a user may filter on, by the names typed in the search box (Spanish and English).
 FILTER_FIELDS = {
