@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "qms.trail.views",
     "qms.docgen.views",
     "qms.search.views",
+    "qms.search.glossary_views",
     "qms.records.views",
     "qms.audits.views",
     "qms.actions.views",
@@ -65,6 +66,7 @@ REGISTRATIONS = (
     "qms.org.trail_objects",
     "qms.auth.trail_objects",
     "qms.docgen.trail_objects",
+    "qms.search.trail_objects",
     "qms.nonconformities.queries",
 )
 

@@ -1,6 +1,7 @@
 """The one entry point for searching: ``search(user, SearchRequest) -> SearchResult``.
 
-It parses the text, asks the engine for the hits the user's visibility tokens allow,
+It parses the text and rewrites it with the institution's glossary (synonyms and
+acronyms, ``qms.search.expansion``), asks the engine for the hits the user's visibility tokens allow,
 re-checks the page hits with each kind's own permission function, builds snippets and
 the "¿Quiso decir …?" suggestion, and falls back to a plain database query (with a
 notice) when the index cannot be used — a search page never fails because of the index.
@@ -16,8 +17,9 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from qms.extensions import db
-from qms.search import engine, store
+from qms.search import engine, glossary, store
 from qms.search.analyzer import stem_word
+from qms.search.expansion import expand
 from qms.search.kinds import Entry, all_kinds, split_uid, user_tokens
 from qms.search.query import ParsedQuery, Word, parse
 from qms.search.snippets import highlight, snippet
@@ -25,7 +27,8 @@ from qms.search.timing import day_to_date
 
 log = logging.getLogger(__name__)
 
-#: Fewer results than this and a spelling suggestion is looked for.
+#: Fewer results than this and a spelling suggestion is looked for (and always when no
+#: entry had every word: the results then come from a relaxed match).
 SUGGEST_BELOW = 3
 
 DEGRADED_NOTICE = (
@@ -101,9 +104,14 @@ class SearchResult:
         return max(1, -(-self.total // self.request.per_page))
 
 
+def parse_expanded(text: str) -> ParsedQuery:
+    """Return ``text`` parsed and rewritten with the glossary: what every backend receives."""
+    return expand(parse(text), glossary.current())
+
+
 def search(user, request: SearchRequest) -> SearchResult:
     """Return the results ``user`` may see for ``request``."""
-    parsed = parse(request.text)
+    parsed = parse_expanded(request.text)
     filters = normalize_filters({**_merge(parsed.filters, request.filters)})
     result = SearchResult(request=request)
     tokens = user_tokens(user)
@@ -125,9 +133,9 @@ def search(user, request: SearchRequest) -> SearchResult:
     result.total, result.is_relaxed = out.total, out.is_relaxed
     result.hits = _hits(user, parsed, out.hits)
     result.facets = _facets(out.facets, filters)
-    if result.total < SUGGEST_BELOW:
+    if result.total < SUGGEST_BELOW or result.is_relaxed:
         try:
-            result.suggestion = _suggest(root, parsed, tokens, request.include_archived, result.total)
+            result.suggestion = _suggest(root, parsed, tokens, request.include_archived, result)
         except engine.IndexUnavailable as exc:
             log.warning("search: index unavailable while suggesting (%s)", exc.detail or exc.state)
     waited = oldest_pending_seconds()
@@ -226,8 +234,11 @@ def _facets(counts: dict[str, dict[str, int]], filters: dict) -> dict[str, list[
     return out
 
 
-def _suggest(root, parsed: ParsedQuery, tokens, include_archived, total) -> str | None:
-    """Return a corrected query that finds more entries the user may see, or None."""
+def _suggest(root, parsed: ParsedQuery, tokens, include_archived, found: SearchResult) -> str | None:
+    """Return a corrected query that finds more entries the user may see, or None.
+
+    Only typed words are corrected; a glossary word is not a typo (it was expanded).
+    """
     words_ = [c for c in parsed.clauses if isinstance(c, Word)]
     if not words_:
         return None
@@ -238,15 +249,23 @@ def _suggest(root, parsed: ParsedQuery, tokens, include_archived, total) -> str 
             replacements[clause.text] = candidates
     if not replacements:
         return None
-    text = parsed.raw
+    text, best = parsed.raw, _quality(found.total, found.is_relaxed)
     for typed, candidates in replacements.items():
         for candidate in candidates:
             trial = text.replace(typed, candidate, 1)
-            # Only a correction that finds something *this user* may see is offered.
-            if engine.count(root, parse(trial), tokens, include_archived) > total:
-                text = trial
+            # Only a correction that finds something *this user* may see is offered: more
+            # entries, or every word where the typed query matched only some.
+            out = engine.run(root, parse_expanded(trial), tokens, filters={}, include_archived=include_archived,
+                             offset=0, limit=0, with_facets=False)
+            if _quality(out.total, out.is_relaxed) > best:
+                text, best = trial, _quality(out.total, out.is_relaxed)
                 break
     return text if text != parsed.raw else None
+
+
+def _quality(total: int, is_relaxed: bool) -> tuple:
+    """Order results for suggestions: something beats nothing, every word beats some, then more."""
+    return total > 0, not is_relaxed, total
 
 
 def _fallback(user, parsed: ParsedQuery, request: SearchRequest, result: SearchResult) -> SearchResult:
