@@ -69,10 +69,10 @@ def make_doc(app, users, process):
     from qms.documents.models import DocumentType
     from qms.timeutil import today_local
 
-    def factory(title, state="draft", sections=None, type_code="PR", regions=()):
+    def factory(title, state="draft", sections=None, type_code="PR", regions=(), in_process=None):
         author = users["author"]
         doc_type = db.session.scalar(sa.select(DocumentType).where(DocumentType.code == type_code))
-        document = service.create_document(author, doc_type=doc_type, process=process, title=title,
+        document = service.create_document(author, doc_type=doc_type, process=in_process or process, title=title,
                                            regions=regions)
         version = document.versions[0]
         service.save_draft(author, version, title=title, sections=sections or {"objetivo": title},
