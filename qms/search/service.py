@@ -201,7 +201,7 @@ def _hits(user, parsed: ParsedQuery, engine_hits) -> list[Hit]:
     for kind, ids in by_kind.items():
         if kind in kinds:
             visible |= {(kind, i) for i in kinds[kind].visible_ids(db.session, user, ids)}
-    stems, prefixes = parsed.stems(), parsed.prefixes()
+    stems, prefixes, phrases = parsed.stems(), parsed.prefixes(), parsed.phrases()
     hits = []
     for h in engine_hits:
         kind, ident = split_uid(h.uid)
@@ -210,10 +210,10 @@ def _hits(user, parsed: ParsedQuery, engine_hits) -> list[Hit]:
         f = h.fields
         hits.append(Hit(
             uid=h.uid, kind=kind, kind_label=kinds[kind].label, object_id=ident,
-            code=f.get("code", ""), title=highlight(f.get("title", ""), stems, prefixes),
+            code=f.get("code", ""), title=highlight(f.get("title", ""), stems, prefixes, phrases),
             subtitle=f.get("subtitle", ""), state=f.get("state", ""),
             state_label=f.get("state_label", ""),
-            snippet=snippet(f.get("body", ""), stems, prefixes),
+            snippet=snippet(f.get("body", ""), stems, prefixes, phrases=phrases),
             url=_url(f.get("link") or {}), date=day_to_date(f.get("day")),
             score=round(h.score, 3), is_archived=f.get("state") in ("obsolete", "withdrawn"),
         ))

@@ -55,7 +55,7 @@ def choose_common(entries) -> list[str]:
 
 
 def _vocabulary_fields(entry: Entry) -> dict:
-    seen, written = _vocabulary((entry.title, entry.body))
+    seen, written = _vocabulary((entry.title, entry.indexed_body))
     return {"spell": " ".join(seen), "surface": " ".join(written)}
 
 
@@ -69,9 +69,9 @@ def to_document(entry: Entry, common: frozenset[str] = frozenset()) -> dict:
         "codekey": " ".join(sorted(codeforms.exact_keys(entry.code))),
         "codepart": " ".join(sorted(codeforms.partial_keys(entry.code))),
         "title": entry.title,
-        "body": entry.body,
+        "body": entry.indexed_body,
         **_vocabulary_fields(entry),
-        "pairs": " ".join(common_pairs(entry.title, common) | common_pairs(entry.body, common)),
+        "pairs": " ".join(common_pairs(entry.title, common) | common_pairs(entry.indexed_body, common)),
         "subtitle": entry.subtitle,
         "link": entry.link,
         "fp": entry.fingerprint,
