@@ -11,19 +11,23 @@ touching nothing else. What other modules use:
 * ``search(user, SearchRequest(...))``: the results a user may see (``qms.search.service``).
 * ``qms search rebuild|check|sync|query`` (``qms.search.cli``).
 
-Module map, lowest first: ``analyzer`` (Spanish text analysis), ``timing`` (dates as
-day numbers), ``schema`` (index fields and version), ``models`` (the job table),
+Module map, lowest first: ``analyzer`` (Spanish text analysis), ``codeforms`` (what a
+code is indexed and looked up as), ``spelling`` (ranking suggestions), ``timing`` (dates as
+day numbers), ``schema`` (index fields and version), ``models`` (the job table and the
+glossary),
 ``kinds`` (registry), ``store`` (index directory, generations,
 write lock), ``writer`` (applying documents to the index), ``query`` (user syntax to a
 query tree), ``sessions`` (setting the caller's transaction aside), ``build`` (a whole
 generation from the database), ``queue`` (durable jobs and the after-commit hook),
-``maintenance`` (rebuild, check, fix). The Whoosh searcher: ``bitsets`` (document sets
-as ints), ``postings`` (block-level reads), ``segcache`` (per-segment caches),
+``maintenance`` (rebuild, check, fix), ``expansion`` (a query rewritten with the
+glossary), ``glossary`` (its service and seed), ``trail_objects``. The Whoosh searcher:
+``bitsets`` (document sets as ints), ``postings`` (block-level reads), ``segcache`` (per-segment caches),
 ``searcher`` (one open searcher per process), ``matching`` (clauses to document sets),
 ``facets`` (chips as filters and counts), ``ranking`` (BM25 for one page, or by date),
 ``engine`` (``run``, the entry the service calls). Then ``snippets`` (highlights),
 ``service`` (the one ``search`` entry point, with the database fallback while the index
-is unusable), ``views``, ``cli``.
+is unusable), ``views``, ``glossary_views``, ``cli``. What any backend reuses is listed
+in ARCHITECTURE.md ("What every search backend shares").
 """
 from __future__ import annotations
 
