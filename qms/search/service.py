@@ -21,7 +21,7 @@ from qms.search import engine, glossary, store
 from qms.search.analyzer import stem_word
 from qms.search.expansion import expand
 from qms.search.kinds import Entry, all_kinds, split_uid, user_tokens
-from qms.search.query import ParsedQuery, Word, parse
+from qms.search.query import AnyOf, ParsedQuery, Word, parse
 from qms.search.snippets import highlight, snippet
 from qms.search.timing import day_to_date
 
@@ -268,18 +268,34 @@ def _quality(total: int, is_relaxed: bool) -> tuple:
     return total > 0, not is_relaxed, total
 
 
+#: Glossary alternatives the database fallback tries, at most (each is one query per kind).
+FALLBACK_TEXTS = 4
+
+
+def fallback_texts(parsed: ParsedQuery) -> list[str]:
+    """Return the texts the database fallback searches: the words typed and, for glossary
+    words, their equivalents ("queja" → "queja", "reclamo", "reclamación")."""
+    texts = [""]
+    for clause in parsed.clauses:
+        options = clause.options if isinstance(clause, AnyOf) else (clause,)
+        texts = [f"{t} {o.text}".strip() for t in texts for o in options if hasattr(o, "text")][:FALLBACK_TEXTS]
+    return texts or [""]
+
+
 def _fallback(user, parsed: ParsedQuery, request: SearchRequest, result: SearchResult) -> SearchResult:
     result.is_degraded = True
     result.notice = DEGRADED_NOTICE
-    text = " ".join(c.text for c in parsed.clauses if hasattr(c, "text"))
-    entries: list[Entry] = []
+    entries: dict[str, Entry] = {}
     limit = max(1, min(request.per_page, 100))
     try:
-        for kind in all_kinds().values():
-            entries += kind.fallback(db.session, user, text, limit, request.include_archived)
+        for text in fallback_texts(parsed):
+            for kind in all_kinds().values():
+                for e in kind.fallback(db.session, user, text, limit, request.include_archived):
+                    entries.setdefault(e.uid, e)
     except Exception:  # noqa: BLE001 - even the fallback must not break the page
         log.exception("search: database fallback failed")
         db.session.rollback()
+    entries = list(entries.values())
     kinds = all_kinds()
     result.total = len(entries)
     result.hits = [

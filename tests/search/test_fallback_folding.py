@@ -35,3 +35,10 @@ def test_an_action_is_found_by_its_problem(no_index, app, users, search_as):
                                    process=None, owner=users["quality"])
     db.session.commit()
     assert action.code in codes(search_as(users["quality"], "informacion"))
+
+
+def test_glossary_words_find_their_equivalents_without_the_index(no_index, users, search_as):
+    # The corpus says "reclamos SIAC"; nobody wrote "queja".
+    result = search_as(users["staff"], "queja")
+    assert result.is_degraded
+    assert codes(result) == [no_index["acciones"].code]
