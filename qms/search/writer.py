@@ -5,6 +5,7 @@ Callers hold the write lock (``store.write_lock``) before calling anything here.
 from __future__ import annotations
 
 import contextlib
+from functools import lru_cache
 from datetime import date, datetime
 
 from qms.search import codeforms
@@ -33,14 +34,23 @@ def _vocabulary(texts) -> tuple[set[str], set[str]]:
     seen, written = set(), set()
     for text in texts:
         for match in WORD_RE.finditer(text):
-            raw = match.group()
-            word = fold_word(raw)
-            if len(word) > 3 and word.isalpha() and word not in STOP_WORDS:
+            word, form = _vocabulary_word(match.group())
+            if word is not None:
                 seen.add(word)
-                lower = raw.lower()
-                if lower != word:
-                    written.add(f"{word}:{lower}")
+                if form is not None:
+                    written.add(form)
     return seen, written
+
+
+@lru_cache(maxsize=200_000)
+def _vocabulary_word(raw: str) -> tuple[str | None, str | None]:
+    """Return (folded word, ``folded:written`` or None) of one raw word, or (None, None)
+    for a word too short, not alphabetic or a stop word (cached: corpora repeat words)."""
+    word = fold_word(raw)
+    if len(word) <= 3 or not word.isalpha() or word in STOP_WORDS:
+        return None, None
+    lower = raw.lower()
+    return word, (f"{word}:{lower}" if lower != word else None)
 
 
 #: How many of the most common stems get "common grams" (``analyzer.common_pairs``).
