@@ -30,8 +30,8 @@ def judged_corpus(app, users, process, make_doc):
     """Build the corpus through the services; return key -> uid and uid -> key."""
     from tests.search.relevance import corpus
 
-    def make_doc_in(owner, title, sections):
-        return make_doc(title, "effective", sections=sections, in_process=owner)
+    def make_doc_in(owner, title, sections, state="effective"):
+        return make_doc(title, state, sections=sections, in_process=owner)
 
     uids = corpus.build(users, process, make_doc_in)
     return uids, {uid: key for key, uid in uids.items()}

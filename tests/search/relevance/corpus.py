@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from qms.extensions import db
 
 #: key -> (process code, title, sections). Created in this order, so the codes are fixed:
-#: PR-GT-01 … PR-GT-05, then PR-SGC-01 … PR-SGC-03.
+#: PR-GT-01 … PR-GT-05, then PR-SGC-01 … PR-SGC-03 (all effective), then the draft PR-GP-01.
 DOCUMENTS = {
     "gt_auditoria": ("GT", "Procedimiento de auditorías internas", {
         "objetivo": "Planificar y ejecutar la auditoría interna del Servicio y registrar sus hallazgos.",
@@ -54,6 +54,13 @@ DOCUMENTS = {
     }),
 }
 
+#: key -> (process code, title, sections) of drafts: only those who read drafts find them.
+DRAFTS = {
+    "borrador": ("GP", "Reestructuración del departamento", {
+        "objetivo": "Propuesta confidencial de una nueva estructura de las unidades.",
+    }),
+}
+
 #: key -> (title, objective, planned start): codes AUD-2026-01 and AUD-2026-02.
 AUDITS = {
     "aud_capacitacion": ("Auditoría del proceso de capacitación", "Verificar el plan de cursos del año.",
@@ -86,6 +93,10 @@ def build(users, process, make_doc_in) -> dict[str, str]:
     for key, (proc_code, title, sections) in DOCUMENTS.items():
         owner = process if proc_code == process.code else sgc
         document = make_doc_in(owner, title, sections)
+        uids[key] = f"document:{document.versions[0].id}"
+    for key, (proc_code, title, sections) in DRAFTS.items():
+        owner = _process(proc_code, "Gestión de las Personas", process)
+        document = make_doc_in(owner, title, sections, state="draft")
         uids[key] = f"document:{document.versions[0].id}"
     clause = db.session.get(IsoClause, "9.2")
     for key, (title, objective, start) in AUDITS.items():

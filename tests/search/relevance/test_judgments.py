@@ -16,8 +16,9 @@ def _keys(result, keys_of) -> list[str]:
     return [keys_of.get(h.uid, h.uid) for h in result.hits]
 
 
-def _problems(judgment, run, keys_of) -> list[str]:
+def _problems(judgment, search, keys_of) -> list[str]:
     query = judgment["query"]
+    run = lambda text: search(judgment.get("as", "quality"), text)  # noqa: E731
     result = run(query)
     found = _keys(result, keys_of)
     out = []
@@ -51,23 +52,25 @@ def _problems(judgment, run, keys_of) -> list[str]:
 @pytest.mark.parametrize("item", ITEMS)
 def test_judgments(judged_corpus, users, search_as, search_backend, item):
     """GIVEN the judged corpus WHEN each judged query of ``item`` is searched by the
-    committee THEN the results are the judged ones."""
+    committee (or the judgment's ``as`` role) THEN the results are the judged ones."""
     _uids, keys_of = judged_corpus
     judgments = [j for j in JUDGMENTS if j["item"] == item]
     assert judgments
     problems = []
     for judgment in judgments:
-        problems += _problems(judgment, lambda text: search_as(users["quality"], text), keys_of)
+        problems += _problems(judgment, lambda role, text: search_as(users[role], text), keys_of)
     assert not problems, f"{search_backend}:\n" + "\n".join(problems)
 
 
 def test_every_judgment_names_objects_of_the_corpus():
-    from tests.search.relevance.corpus import AUDITS, DOCUMENTS
+    from tests.conftest import ROLES
+    from tests.search.relevance.corpus import AUDITS, DOCUMENTS, DRAFTS
 
-    known = set(DOCUMENTS) | set(AUDITS)
+    known = set(DOCUMENTS) | set(DRAFTS) | set(AUDITS)
     for judgment in JUDGMENTS:
         named = set(judgment.get("first") or []) | set(judgment.get("includes") or []) | set(judgment.get("absent") or [])
         if "snippet_of" in judgment:
             named.add(judgment["snippet_of"])
         assert named <= known, (judgment["query"], named - known)
-        assert judgment["item"] in {"codes", "glossary", "forms", "typos", "highlights"}
+        assert judgment["item"] in {"codes", "glossary", "forms", "typos", "highlights", "permissions"}
+        assert judgment.get("as", "quality") in ROLES
