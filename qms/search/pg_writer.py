@@ -173,7 +173,7 @@ def rebuild(progress=None, batch: int = BATCH) -> dict:
                 counts[name] += len(entries)
                 if progress:
                     progress(name, counts[name], len(ids))
-        indexed = set(session.execute(sa.select(SearchEntry.kind, SearchEntry.object_id)).tuples())
+        indexed = {(k, i) for k, i in session.execute(sa.select(SearchEntry.kind, SearchEntry.object_id))}
         _delete(session, [make_uid(k, i) for k, i in indexed - expected])
         for chunk in _chunks(covered, 900):
             session.execute(sa.delete(IndexJob).where(IndexJob.id.in_(chunk)))
