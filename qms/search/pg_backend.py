@@ -21,6 +21,8 @@ notice, as it does for a missing Whoosh index.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
@@ -70,17 +72,23 @@ def _text(sql: str, params: dict) -> sa.TextClause:
     return sa.text(sql).bindparams(*arrays)
 
 
-def _execute(sql: str, params: dict):
-    """Run one read in a savepoint: a failure (no table) must not spoil the caller's transaction."""
+@contextmanager
+def _guarded():
+    """Run a search's reads in one savepoint: a failure (no table) must not spoil the caller's
+    transaction, and becomes ``IndexUnavailable``, the service's cue for its database fallback."""
     session = db.session()
     try:
         with session.begin_nested():
-            return session.execute(_text(sql, params), params).all()
+            yield
     except sa.exc.ProgrammingError as exc:
         state = MISSING if "search_entries" in str(exc.orig) and "does not exist" in str(exc.orig) else BROKEN
         raise IndexUnavailable(state, f"{type(exc.orig).__name__}: {exc.orig}") from exc
     except sa.exc.DBAPIError as exc:
         raise IndexUnavailable(BROKEN, f"{type(exc.orig).__name__}: {exc.orig}") from exc
+
+
+def _execute(sql: str, params: dict):
+    return db.session.execute(_text(sql, params), params).all()
 
 
 def _ensure_populated() -> None:
@@ -165,6 +173,11 @@ def _hit(row) -> EngineHit:
 def run(root, parsed: ParsedQuery, tokens: set[str], *, filters: dict[str, list[str]], include_archived: bool,
         offset: int, limit: int, sort: str = "relevance", with_facets: bool = True) -> EngineResult:
     """Search; every hit, count and facet is restricted to what ``tokens`` may see (``root`` is unused)."""
+    with _guarded():
+        return _run(parsed, tokens, filters, include_archived, offset, limit, sort, with_facets)
+
+
+def _run(parsed, tokens, filters, include_archived, offset, limit, sort, with_facets) -> EngineResult:
     _ensure_populated()
     match = match_query(parsed)
     if match is None and not (parsed.filters and not parsed.clauses):
@@ -220,6 +233,11 @@ def spelling_candidates(root, word: str) -> list[str]:
     folded = fold(word)
     if len(folded) < 4 or not folded.isalpha():
         return []
+    with _guarded():
+        return _candidates(folded)
+
+
+def _candidates(folded: str) -> list[str]:
     maxdist = 1 if len(folded) <= 5 else 2
     rows = _execute(
         "SELECT word FROM search_words WHERE word >= :lo AND word < :hi "
@@ -243,11 +261,12 @@ def spelling_candidates(root, word: str) -> list[str]:
 def health(deep: bool = False) -> tuple[str, str, int]:
     """Return (state, detail, rows) of the search table, as ``store.health`` does for the index."""
     try:
-        rows = _execute("SELECT count(*) FROM search_entries", {})[0][0]
-        if deep and rows and _execute("SELECT 1 FROM search_entries WHERE row_version <> :v LIMIT 1",
-                                      {"v": ROW_VERSION}):
-            return OUTDATED, "hay filas de una versión anterior del análisis: ejecute «qms search rebuild»", rows
-        _ensure_populated()
+        with _guarded():
+            rows = _execute("SELECT count(*) FROM search_entries", {})[0][0]
+            if deep and rows and _execute("SELECT 1 FROM search_entries WHERE row_version <> :v LIMIT 1",
+                                          {"v": ROW_VERSION}):
+                return OUTDATED, "hay filas de una versión anterior del análisis: ejecute «qms search rebuild»", rows
+            _ensure_populated()
     except IndexUnavailable as exc:
         return exc.state, exc.detail, 0
     return OK, "", rows

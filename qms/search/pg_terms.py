@@ -12,20 +12,23 @@ Layout of one entry's vector, by weight:
 * A — the title's terms, positions from 1;
 * B — the code folded to letters and digits ("prgt01"), after the title;
 * D — the body's terms, after a gap (a phrase never runs from the title into the body);
+* each pair of adjacent terms of one field as one more term ("control_document"), at the
+  first one's position and weight: a two-word phrase is then one GIN lookup, as the
+  Whoosh index's common grams, and no row's positions are read (``<->`` needs them);
 * C — the unstemmed folded words of four letters or more, all at the last position: what a
   prefix ("capacitac*") is matched against, as Whoosh's ``spell`` field. They never sit
   next to a term, so phrases cannot use them, and their rank weight is zero.
 """
 from __future__ import annotations
 
-from qms.search.analyzer import words
+from qms.search.analyzer import WORD_RE, fold_word, normalize_word, words
 from qms.search.query import Code, ParsedQuery, Phrase, Prefix, Word
 from qms.search.schema import SCHEMA_VERSION
-from qms.search.writer import codekey, spell_words
+from qms.search.writer import codekey
 
 #: Written into each row: the analysis (``SCHEMA_VERSION``, bumped whenever analysis
 #: changes) and this module's layout. Rows of another version are outdated.
-ROW_VERSION = SCHEMA_VERSION * 100 + 1
+ROW_VERSION = SCHEMA_VERSION * 100 + 2
 #: PostgreSQL's largest position; the vocabulary words (weight C) sit there.
 LAST_POSITION = 16383
 #: Body terms stop before it, so no body term shares the vocabulary's position.
@@ -41,40 +44,72 @@ def quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _positions(terms: list[str], start: int, weight: str, out: dict[str, list[str]], limit: int) -> int:
-    """Add ``terms`` at consecutive positions from ``start``; return the next free position."""
-    pos = start
-    for term in terms:
-        if pos > limit:
-            break
-        out.setdefault(term, []).append(f"{pos}{weight}")
-        pos += 1
+def _scan(text: str, start: int, weight: str, out: dict[str, list[str]], vocabulary: set[str] | None,
+          pairs: bool = True) -> int:
+    """Add the terms of ``text`` at consecutive positions from ``start``; return the next free one.
+
+    One pass does what ``analyzer.words`` and ``writer.spell_words`` do in two: the
+    unstemmed folded words of four letters or more go to ``vocabulary``, and each pair
+    of adjacent terms is added as one more term (``pairs``).
+    """
+    pos, previous = start, None
+    for match in WORD_RE.finditer(text):
+        raw = match.group()
+        term = normalize_word(raw)
+        if term is None:
+            continue  # a stop word holds no position, as in the Whoosh index
+        if pos <= BODY_LIMIT:
+            out.setdefault(term, []).append(f"{pos}{weight}")
+            if pairs and previous is not None:
+                out.setdefault(f"{previous}_{term}", []).append(f"{pos - 1}{weight}")
+            previous = term
+            pos += 1
+        if vocabulary is not None:
+            folded = fold_word(raw)
+            if len(folded) > 3 and folded.isalpha():
+                vocabulary.add(folded)
     return pos
+
+
+def _literal(out: dict[str, list[str]]) -> str:
+    return " ".join(f"{quote(t)}:{','.join(p)}" for t, p in out.items())
 
 
 def entry_vector(title: str, code: str, body: str) -> str:
     """Return the ``tsvector`` literal of one entry (see the module docstring)."""
     out: dict[str, list[str]] = {}
-    pos = _positions(words(title), 1, "A", out, BODY_LIMIT) + GAP
+    vocabulary: set[str] = set()
+    pos = _scan(title, 1, "A", out, vocabulary) + GAP
     key = codekey(code)
     if key:
-        pos = _positions([key], pos, "B", out, BODY_LIMIT)
-    _positions(words(body), pos + GAP, "", out, BODY_LIMIT)
-    for word in spell_words(title, body).split():
+        out.setdefault(key, []).append(f"{pos}B")
+        pos += 1
+    _scan(body, pos + GAP, "", out, vocabulary)
+    for word in vocabulary:
         out.setdefault(word, []).append(f"{LAST_POSITION}C")
-    return " ".join(f"{quote(t)}:{','.join(p)}" for t, p in out.items())
+    return _literal(out)
 
 
 def title_vector(title: str) -> str:
     """Return the ``tsvector`` literal of the title alone (choosing candidates to rank)."""
     out: dict[str, list[str]] = {}
-    _positions(words(title), 1, "", out, BODY_LIMIT)
-    return " ".join(f"{quote(t)}:{','.join(p)}" for t, p in out.items())
+    _scan(title, 1, "", out, None, pairs=False)
+    return _literal(out)
 
 
 def _adjacent(stems: list[str], weight: str = "") -> str:
-    parts = [quote(s) + (f":{weight}" if weight else "") for s in stems]
-    return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
+    """Return the tsquery of terms side by side: one term, one pair, or the pairs and the phrase.
+
+    A pair is a term of its own (``a_b``), found in the GIN index without reading any
+    row's positions; longer phrases are narrowed by their pairs before positions are checked.
+    """
+    suffix = f":{weight}" if weight else ""
+    if len(stems) == 1:
+        return quote(stems[0]) + suffix
+    pairs = [quote(f"{a}_{b}") + suffix for a, b in zip(stems, stems[1:])]
+    if len(stems) == 2:
+        return pairs[0]
+    return "(" + " & ".join(pairs) + " & (" + " <-> ".join(quote(s) + suffix for s in stems) + "))"
 
 
 def clause_query(clause) -> str | None:

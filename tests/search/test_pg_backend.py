@@ -26,9 +26,11 @@ from tests.search.conftest import codes
 def test_a_query_becomes_a_tsquery_of_the_projects_own_terms():
     """Accents, plurals and stop words are the analyzer's; phrases are adjacent terms."""
     assert match_query(parse("Auditorías internas")) == "'auditor' & 'intern'"
-    assert match_query(parse('"control de documentos"')) == "('control' <-> 'document')"
+    assert match_query(parse('"control de documentos"')) == "'control_document'"
+    assert match_query(parse('"control de documentos y registros"')) == (
+        "('control_document' & 'document_registr' & ('control' <-> 'document' <-> 'registr'))")
     assert match_query(parse("capacitac*")) == "'capacitac':*"
-    assert match_query(parse("PR-GT-01")) == "('prgt01':B | ('pr' <-> 'gt' <-> '01'))"
+    assert match_query(parse("PR-GT-01")) == "('prgt01':B | ('pr_gt' & 'gt_01' & ('pr' <-> 'gt' <-> '01')))"
     assert match_query(parse("titulo:auditoría")) == "'auditor':A"
     assert match_query(parse("auditoría capacitación"), relaxed=True) == "'auditor' | 'capacit'"
     assert excluded_query(parse("auditoría -hallazgos -obsoleto")) == "'hallazg' | 'obsolet'"
@@ -38,7 +40,7 @@ def test_a_query_becomes_a_tsquery_of_the_projects_own_terms():
 def test_an_entry_vector_keeps_title_code_and_body_apart():
     vector = entry_vector("Auditorías internas", "PR-GT-01", "El auditor registra los hallazgos.")
     assert "'auditor':1A,20,16383C" in vector  # title (weight A), body after a gap, the unstemmed word
-    assert "'prgt01':11B" in vector
+    assert "'prgt01':11B" in vector and "'auditor_intern':1A" in vector and "'registr_hallazg':21" in vector
     assert "'auditorias':16383C" in vector  # unstemmed, for prefixes, out of any phrase's reach
     assert quote("o'b\\") == "'o''b\\\\'"  # words never hold quotes, but a lexeme is escaped anyway
 
