@@ -38,6 +38,7 @@ MODEL_MODULES = (
     "qms.storage.models",
     "qms.docgen.models",
     "qms.search.models",
+    "qms.search.pg_models",
     "qms.records.models",
     "qms.audits.models",
     "qms.actions.models",

@@ -4,8 +4,10 @@ Everything Whoosh-specific lives in this package, so the engine can be replaced 
 touching nothing else. What other modules use:
 
 * ``queue_index(kind, object_id)`` / ``queue_remove(kind, object_id)``: called by a
-  service in the transaction that changes the object. The job row is committed with the
-  change and applied to the index right after the commit (``qms.search.queue``).
+  service in the transaction that changes the object. With Whoosh the job row is
+  committed with the change and applied to the index right after the commit
+  (``qms.search.queue``); with PostgreSQL the search row itself is written by that
+  commit (``qms.search.pg_writer``). ``qms.search.backends`` says which is in use.
 * ``register_kind(Kind(...))``: each domain module describes what it indexes and who may
   see it (``qms.search.kinds``; ``qms/documents/indexing.py`` is the worked example).
 * ``search(user, SearchRequest(...))``: the results a user may see (``qms.search.service``).
@@ -32,17 +34,25 @@ in ARCHITECTURE.md ("What every search backend shares").
 from __future__ import annotations
 
 
+def _enqueue(kind: str, object_id: int, action: str) -> None:
+    from qms.search.backends import is_postgres
+
+    if is_postgres():
+        from qms.search.pg_writer import enqueue  # the row is written by this transaction's commit
+    else:
+        from qms.search.queue import enqueue
+    enqueue(kind, object_id, action)
+
+
 def queue_index(kind: str, object_id: int) -> None:
     """Queue (re)indexing of one object in the current transaction."""
-    from qms.search.queue import enqueue
     from qms.search.models import ACTION_INDEX
 
-    enqueue(kind, object_id, ACTION_INDEX)
+    _enqueue(kind, object_id, ACTION_INDEX)
 
 
 def queue_remove(kind: str, object_id: int) -> None:
     """Queue removal of one object from the index in the current transaction."""
-    from qms.search.queue import enqueue
     from qms.search.models import ACTION_REMOVE
 
-    enqueue(kind, object_id, ACTION_REMOVE)
+    _enqueue(kind, object_id, ACTION_REMOVE)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from qms.extensions import db
-from qms.search import engine, glossary, store
+from qms.search import backends, engine, glossary, store
 from qms.search.analyzer import stem_word
 from qms.search.expansion import expand
 from qms.search.kinds import Entry, all_kinds, split_uid, user_tokens
@@ -121,9 +121,10 @@ def search(user, request: SearchRequest) -> SearchResult:
     from qms.search.queue import drain_if_stale, oldest_pending_seconds
 
     try:
-        drain_if_stale()
+        if not backends.is_postgres():
+            drain_if_stale()  # the PostgreSQL backend has no queue to drain
         per_page = max(1, min(request.per_page, 100))
-        out = engine.run(
+        out = backends.engine().run(
             root, parsed, tokens, filters=filters, include_archived=request.include_archived,
             offset=(max(request.page, 1) - 1) * per_page, limit=per_page, sort=request.sort,
         )
@@ -244,7 +245,7 @@ def _suggest(root, parsed: ParsedQuery, tokens, include_archived, found: SearchR
         return None
     replacements = {}
     for clause in words_:
-        candidates = engine.spelling_candidates(root, clause.text)
+        candidates = backends.engine().spelling_candidates(root, clause.text)
         if candidates:
             replacements[clause.text] = candidates
     if not replacements:
@@ -255,7 +256,7 @@ def _suggest(root, parsed: ParsedQuery, tokens, include_archived, found: SearchR
             trial = text.replace(typed, candidate, 1)
             # Only a correction that finds something *this user* may see is offered: more
             # entries, or every word where the typed query matched only some.
-            out = engine.run(root, parse_expanded(trial), tokens, filters={}, include_archived=include_archived,
+            out = backends.engine().run(root, parse_expanded(trial), tokens, filters={}, include_archived=include_archived,
                              offset=0, limit=0, with_facets=False)
             if _quality(out.total, out.is_relaxed) > best:
                 text, best = trial, _quality(out.total, out.is_relaxed)
@@ -359,6 +360,10 @@ def health_report() -> dict:
     ``state`` is ``ok``, ``missing``, ``outdated``, ``broken`` or ``locked`` (a writer
     has held the lock too long: changes wait in the queue and searches say so).
     """
+    if backends.is_postgres():
+        from qms.search.pg_maintenance import health_report as pg_report
+
+        return pg_report()
     root = store.root_path()
     try:
         found = store.health(root, deep=True)
@@ -366,7 +371,7 @@ def health_report() -> dict:
         holder = store.lock_holder(root)
     except OSError as exc:
         state, detail, holder = store.BROKEN, f"{type(exc).__name__}: {exc}", None
-    report = {"state": state, "detail": detail, "writer": None}
+    report = {"state": state, "detail": detail, "writer": None, "backend": "whoosh"}
     if holder is not None:
         report["writer"] = {"pid": holder.pid, "seconds": round(holder.seconds)}
         stuck = current_app.config.get("SEARCH_LOCK_STUCK_SECONDS", LOCK_STUCK_SECONDS)

@@ -3,6 +3,8 @@ import pytest
 
 from tests.search.conftest import codes
 
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 
 @pytest.fixture
 def quality(users):
