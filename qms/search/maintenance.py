@@ -129,7 +129,10 @@ def check() -> CheckReport:
     if backends.is_postgres():
         if report.health == store.BROKEN:
             return report
-        return _compare(report, expected, pg_maintenance.indexed_fingerprints())
+        report = _compare(report, expected, pg_maintenance.indexed_fingerprints())
+        outdated = pg_maintenance.outdated_uids() & set(expected)
+        report.stale = sorted(set(report.stale) | outdated)
+        return report
     if report.health != store.OK:
         return report
     with store.quiet_leaks(collect=False):

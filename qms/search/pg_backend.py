@@ -27,13 +27,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from qms.extensions import db
+from qms.search import spelling
 from qms.search.analyzer import fold
 from qms.search.engine import EngineHit, EngineResult
 from qms.search.pg_terms import (
     RANK_WEIGHTS, ROW_VERSION, code_keys, excluded_query, match_query, prefix_queries, title_queries,
 )
 from qms.search.query import ParsedQuery
-from qms.search.ranking import CODE_BOOST, RERANK_POOL
+from qms.search.ranking import CODE_BOOST, CODE_PART_BOOST, RERANK_POOL
 from qms.search.schema import FACETS
 from qms.search.searcher import IndexUnavailable
 from qms.search.store import BROKEN, MISSING, OK, OUTDATED
@@ -140,7 +141,8 @@ def _by_relevance(parsed: ParsedQuery, rank_query: str, where: str, params: dict
     all_words, any_word = title_queries(parsed)
     params = {**params, "rank": rank_query, "weights": RANK_WEIGHTS, "codes": code_keys(parsed),
               "pool": max(RERANK_POOL, offset + limit), "limit": limit, "offset": offset,
-              "t_all": all_words or "", "t_any": any_word or "", "boost": CODE_BOOST}
+              "t_all": all_words or "", "t_any": any_word or "", "boost": CODE_BOOST,
+              "part_boost": CODE_PART_BOOST}
     in_title = ("(title_terms @@ CAST(:t_all AS tsquery)) DESC, (title_terms @@ CAST(:t_any AS tsquery)) DESC, "
                 if all_words else "")
     bonus = ""
@@ -150,12 +152,14 @@ def _by_relevance(parsed: ParsedQuery, rank_query: str, where: str, params: dict
     sql = f"""
         WITH pool AS (
             SELECT kind, object_id FROM search_entries WHERE {where}
-             ORDER BY (codekey = ANY(:codes)) DESC, {in_title} day DESC NULLS LAST, object_id DESC
+             ORDER BY (codekeys && :codes OR codeparts && :codes) DESC, {in_title} day DESC NULLS LAST,
+                      object_id DESC
              LIMIT :pool
         )
         SELECT {_SHOWN},
-               ts_rank_cd(CAST(:weights AS float4[]), e.terms, CAST(:rank AS tsquery), 1)
-                 * CASE WHEN e.codekey = ANY(:codes) THEN :boost ELSE 1.0 END {bonus} AS score
+               ts_rank_cd(CAST(:weights AS float4[]), e.terms, CAST(:rank AS tsquery), 0)
+                 * CASE WHEN e.codekeys && :codes THEN :boost WHEN e.codeparts && :codes THEN :part_boost
+                        ELSE 1.0 END {bonus} AS score
           FROM search_entries e JOIN pool p ON e.kind = p.kind AND e.object_id = p.object_id
          ORDER BY score DESC, e.day DESC NULLS LAST, e.kind, e.object_id
          LIMIT :limit OFFSET :offset
@@ -206,29 +210,12 @@ def count(root, parsed: ParsedQuery, tokens: set[str], include_archived: bool) -
                with_facets=False).total
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    """Return the Damerau–Levenshtein distance of ``a`` and ``b`` (adjacent swaps count one)."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2, prev = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i]
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            value = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
-            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, prev2[j - 2] + 1)
-            row.append(value)
-        prev2, prev = prev, row
-    return prev[-1]
-
-
 def spelling_candidates(root, word: str) -> list[str]:
-    """Return indexed words close to ``word`` (folded), most frequent first.
+    """Return indexed words close to ``word``, best first (``qms.search.spelling.rank``), as
+    they are written (with their accents), as the Whoosh engine's.
 
-    As the Whoosh engine's: same first letter, at most one edit for words of up to five
-    letters, two for longer; from every entry, visible or not (the caller only offers a
-    correction that finds something the user may see).
+    Same first letter, within ``spelling.max_edits``; from every entry, visible or not (the
+    caller only offers a correction that finds something the user may see).
     """
     folded = fold(word)
     if len(folded) < 4 or not folded.isalpha():
@@ -237,25 +224,46 @@ def spelling_candidates(root, word: str) -> list[str]:
         return _candidates(folded)
 
 
+def _frequencies(lexemes: list[str]) -> dict[str, int]:
+    """Return how many entries hold each vocabulary lexeme (one GIN count each)."""
+    if not lexemes:
+        return {}
+    return dict(_execute(
+        "SELECT w, (SELECT count(*) FROM search_entries WHERE terms @@ CAST(quote_literal(w) AS tsquery)) "
+        "FROM unnest(CAST(:words AS text[])) AS w", {"words": lexemes}))
+
+
 def _candidates(folded: str) -> list[str]:
-    maxdist = 1 if len(folded) <= 5 else 2
+    edits = spelling.max_edits(folded)
     rows = _execute(
-        "SELECT word FROM search_words WHERE word >= :lo AND word < :hi "
+        "SELECT word FROM search_words WHERE word >= :lo AND word < :hi AND strpos(word, ':') = 0 "
         "AND length(word) BETWEEN :shortest AND :longest",
-        {"lo": folded[0], "hi": chr(ord(folded[0]) + 1), "shortest": len(folded) - maxdist,
-         "longest": len(folded) + maxdist},
+        {"lo": folded[0], "hi": chr(ord(folded[0]) + 1), "shortest": len(folded) - edits,
+         "longest": len(folded) + edits},
     )
     vocabulary = {r[0] for r in rows}
     if folded in vocabulary:
         return []
-    close = sorted((_distance(folded, w, maxdist), w) for w in vocabulary)
-    close = [w for d, w in close if d <= maxdist][:20]
-    if not close:
+    close = [w for w in vocabulary if spelling.distance(folded, w) <= edits]
+    ranked = spelling.rank(folded, _frequencies(close))[:5]
+    return _written(ranked)
+
+
+def _written(folded_words: list[str]) -> list[str]:
+    """Return each word in its most used accented spelling (``folded:written`` rows), or as it is.
+
+    ``LIKE``, not a range: a linguistic collation would order the ``:`` anywhere.
+    """
+    if not folded_words:
         return []
-    frequency = dict(_execute(
-        "SELECT w, (SELECT count(*) FROM search_entries WHERE terms @@ CAST(quote_literal(w) AS tsquery)) "
-        "FROM unnest(CAST(:words AS text[])) AS w", {"words": close}))
-    return sorted(close, key=lambda w: (-frequency.get(w, 0), w))[:5]
+    forms = [r[0] for r in _execute("SELECT word FROM search_words WHERE word LIKE ANY(:patterns)",
+                                    {"patterns": [f"{w}:%" for w in folded_words]})]
+    counts = _frequencies(forms)
+    best: dict[str, tuple] = {}
+    for form in forms:
+        word, _, written = form.partition(":")
+        best[word] = max(best.get(word, (-1, "")), (counts.get(form, 0), written))
+    return [best[w][1] if w in best else w for w in folded_words]
 
 
 def health(deep: bool = False) -> tuple[str, str, int]:

@@ -12,6 +12,7 @@ from qms.extensions import db
 from qms.search import pg_backend
 from qms.search.models import IndexJob
 from qms.search.pg_models import SearchEntry
+from qms.search.pg_terms import ROW_VERSION
 
 
 def health_report() -> dict:
@@ -30,3 +31,15 @@ def indexed_fingerprints() -> dict[str, str]:
     with Session(db.engine) as session:
         rows = session.execute(sa.select(SearchEntry.kind, SearchEntry.object_id, SearchEntry.fingerprint))
         return {f"{kind}:{object_id}": fp or "" for kind, object_id, fp in rows}
+
+
+def outdated_uids() -> set[str]:
+    """Return the uids of rows written by another analysis or layout (``pg_terms.ROW_VERSION``).
+
+    Their terms are not what a query of this version looks for (a changed analyzer, new
+    code keys): ``qms search check`` lists them as stale until ``qms search rebuild``.
+    """
+    with Session(db.engine) as session:
+        rows = session.execute(sa.select(SearchEntry.kind, SearchEntry.object_id)
+                               .where(SearchEntry.row_version != ROW_VERSION))
+        return {f"{kind}:{object_id}" for kind, object_id in rows}

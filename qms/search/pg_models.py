@@ -55,9 +55,11 @@ class SearchEntry(db.Model):
     #: Registered kind name and the object's id within it (the uid is ``kind:object_id``).
     kind: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     object_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    #: Human code, and the same folded to letters and digits ("prgt01") for the code boost.
+    #: Human code, its exact keys ("prgt01", "prgt1") and its series and tails ("pr",
+    #: "prgt", "gt01", "gt1"), ``qms.search.codeforms``: the code boosts of ranking.
     code: Mapped[str] = mapped_column(sa.String(80), default="")
-    codekey: Mapped[str] = mapped_column(sa.String(80), default="")
+    codekeys: Mapped[list] = mapped_column(TokenList, default=list)
+    codeparts: Mapped[list] = mapped_column(TokenList, default=list)
     #: Title and body as shown: snippets and highlights are computed from them.
     title: Mapped[str] = mapped_column(sa.Text, default="")
     body: Mapped[str] = mapped_column(sa.Text, default="")
@@ -77,8 +79,9 @@ class SearchEntry(db.Model):
     #: Where a result opens: ``{"endpoint": ..., "values": {...}}``.
     link: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     fingerprint: Mapped[str] = mapped_column(sa.String(200), default="")
-    #: Title (weight A), code (B) and body (D) terms with positions; unstemmed words of
-    #: four letters or more at the same positions with weight C, for prefixes.
+    #: Title (weight A), code keys (B) and body (D) terms with positions; unstemmed words
+    #: of four letters or more and their written forms with weight C, for prefixes and
+    #: suggestions (``qms.search.pg_terms``).
     terms: Mapped[str] = mapped_column(TermVector, default="")
     #: The title's terms alone: small and stored in the row, so choosing which of many
     #: matches to rank never reads the large ``terms`` of every match.
@@ -102,6 +105,9 @@ class SearchEntry(db.Model):
 
 class SearchWord(db.Model):
     """One unstemmed folded word found in the indexed text: the vocabulary of "¿Quiso decir …?".
+
+    A word written with accents also has a row ``folded:written`` ("evaluacion:evaluación"),
+    so a suggestion is shown as it is written.
 
     Words are added with the entries that hold them and only dropped by a rebuild; a
     suggestion is offered only when it finds something the user may see, so a word

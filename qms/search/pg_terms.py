@@ -10,25 +10,33 @@ terms (``<->``) on both.
 Layout of one entry's vector, by weight:
 
 * A — the title's terms, positions from 1;
-* B — the code folded to letters and digits ("prgt01"), after the title;
-* D — the body's terms, after a gap (a phrase never runs from the title into the body);
+* B — the code's keys (``qms.search.codeforms``, as the Whoosh index's ``codekey`` and
+  ``codepart``): exact keys marked ``=`` ("=prgt01", "=prgt1"), series and tails marked
+  ``~`` ("~prgt", "~gt01"), after the title. The marks keep them apart from words and
+  from each other, so a code never needs a weight check (which would read every
+  candidate row) and "PR-GT*" is the prefix ``'=prgt':*`` over exact keys only;
+* D — the indexed body's terms (``Entry.indexed_body``: content, then metadata), after a
+  gap (a phrase never runs from the title into the body);
 * each pair of adjacent terms of one field as one more term ("control_document"), at the
   first one's position and weight: a two-word phrase is then one GIN lookup, as the
   Whoosh index's common grams, and no row's positions are read (``<->`` needs them);
-* C — the unstemmed folded words of four letters or more, all at the last position: what a
-  prefix ("capacitac*") is matched against, as Whoosh's ``spell`` field. They never sit
+* C — the unstemmed folded words of four letters or more (what a prefix, "capacitac*",
+  is matched against, as Whoosh's ``spell`` field) and, for words written with accents,
+  ``folded:written`` ("evaluacion:evaluación", as Whoosh's ``surface``): how many entries
+  hold each is what ranks "¿Quiso decir …?". All at the last position: they never sit
   next to a term, so phrases cannot use them, and their rank weight is zero.
 """
 from __future__ import annotations
 
-from qms.search.analyzer import WORD_RE, fold_word, normalize_word, words
-from qms.search.query import Code, ParsedQuery, Phrase, Prefix, Word
+from qms.search import codeforms
+from qms.search.analyzer import WORD_RE, normalize_word, words
+from qms.search.query import AllWords, AnyOf, Code, ParsedQuery, Phrase, Prefix, Word
 from qms.search.schema import SCHEMA_VERSION
-from qms.search.writer import codekey
+from qms.search.writer import vocabulary_word
 
 #: Written into each row: the analysis (``SCHEMA_VERSION``, bumped whenever analysis
 #: changes) and this module's layout. Rows of another version are outdated.
-ROW_VERSION = SCHEMA_VERSION * 100 + 2
+ROW_VERSION = SCHEMA_VERSION * 100 + 3
 #: PostgreSQL's largest position; the vocabulary words (weight C) sit there.
 LAST_POSITION = 16383
 #: Body terms stop before it, so no body term shares the vocabulary's position.
@@ -37,6 +45,8 @@ BODY_LIMIT = LAST_POSITION - 1
 GAP = 8
 #: ``ts_rank_cd`` weights of {D, C, B, A}: body, vocabulary (not ranked), code, title.
 RANK_WEIGHTS = "{0.1, 0, 0.5, 1.0}"
+#: Marks of the code keys in the vector (see the module docstring).
+EXACT_MARK, PART_MARK = "=", "~"
 
 
 def quote(lexeme: str) -> str:
@@ -44,13 +54,28 @@ def quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _scan(text: str, start: int, weight: str, out: dict[str, list[str]], vocabulary: set[str] | None,
+class Vocabulary:
+    """The words of an entry for prefixes and suggestions: folded, and as written."""
+
+    def __init__(self):
+        self.words: set[str] = set()
+        self.written: set[str] = set()
+
+    def add(self, raw: str) -> None:
+        word, form = vocabulary_word(raw)
+        if word is not None:
+            self.words.add(word)
+            if form is not None:
+                self.written.add(form)
+
+
+def _scan(text: str, start: int, weight: str, out: dict[str, list[str]], vocabulary: Vocabulary | None,
           pairs: bool = True) -> int:
     """Add the terms of ``text`` at consecutive positions from ``start``; return the next free one.
 
-    One pass does what ``analyzer.words`` and ``writer.spell_words`` do in two: the
-    unstemmed folded words of four letters or more go to ``vocabulary``, and each pair
-    of adjacent terms is added as one more term (``pairs``).
+    One pass does what ``analyzer.words`` and the Whoosh writer's vocabulary do in two:
+    the words go to ``vocabulary``, and each pair of adjacent terms is added as one more
+    term (``pairs``).
     """
     pos, previous = start, None
     for match in WORD_RE.finditer(text):
@@ -65,9 +90,7 @@ def _scan(text: str, start: int, weight: str, out: dict[str, list[str]], vocabul
             previous = term
             pos += 1
         if vocabulary is not None:
-            folded = fold_word(raw)
-            if len(folded) > 3 and folded.isalpha():
-                vocabulary.add(folded)
+            vocabulary.add(raw)
     return pos
 
 
@@ -75,19 +98,28 @@ def _literal(out: dict[str, list[str]]) -> str:
     return " ".join(f"{quote(t)}:{','.join(p)}" for t, p in out.items())
 
 
-def entry_vector(title: str, code: str, body: str) -> str:
-    """Return the ``tsvector`` literal of one entry (see the module docstring)."""
+def code_lexemes(code: str) -> list[str]:
+    """Return the marked code keys an entry's vector holds (exact, then partial)."""
+    return ([EXACT_MARK + k for k in sorted(codeforms.exact_keys(code))]
+            + [PART_MARK + k for k in sorted(codeforms.partial_keys(code))])
+
+
+def entry_vector(title: str, code: str, body: str) -> tuple[str, Vocabulary]:
+    """Return the ``tsvector`` literal of one entry (see the module docstring) and its words.
+
+    ``body`` is the indexed body (``Entry.indexed_body``).
+    """
     out: dict[str, list[str]] = {}
-    vocabulary: set[str] = set()
+    vocabulary = Vocabulary()
     pos = _scan(title, 1, "A", out, vocabulary) + GAP
-    key = codekey(code)
-    if key:
-        out.setdefault(key, []).append(f"{pos}B")
+    if code:
+        for lexeme in code_lexemes(code):
+            out.setdefault(lexeme, []).append(f"{pos}B")
         pos += 1
     _scan(body, pos + GAP, "", out, vocabulary)
-    for word in vocabulary:
+    for word in vocabulary.words | vocabulary.written:
         out.setdefault(word, []).append(f"{LAST_POSITION}C")
-    return _literal(out)
+    return _literal(out), vocabulary
 
 
 def title_vector(title: str) -> str:
@@ -112,18 +144,44 @@ def _adjacent(stems: list[str], weight: str = "") -> str:
     return "(" + " & ".join(pairs) + " & (" + " <-> ".join(quote(s) + suffix for s in stems) + "))"
 
 
+def _any(parts: list[str]) -> str | None:
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+
+
+def _code_query(clause: Code) -> str | None:
+    """A code's exact or partial keys ("PR-GT*": exact keys beginning so), or its words."""
+    keys = sorted(clause.keys)
+    exact = [quote(EXACT_MARK + k) + (":*" if clause.is_prefix else "") for k in keys]
+    parts = exact + [quote(PART_MARK + k) for k in keys]
+    stems = words(clause.text)
+    if stems and not clause.is_prefix:
+        parts.append(_adjacent(stems))
+    return _any(parts)
+
+
 def clause_query(clause) -> str | None:
-    """Return the tsquery of one clause, or None when it has no terms (only stop words)."""
+    """Return the tsquery of one clause, or None when it has no terms (only stop words).
+
+    The clauses are ``qms.search.query``'s, as ``matching.clause_docs`` answers them for Whoosh.
+    """
     if isinstance(clause, Word):
         stems = words(clause.text)
         return _adjacent(stems, "A" if clause.title_only else "") if stems else None
     if isinstance(clause, Phrase):
         stems = words(clause.text)
         return _adjacent(stems) if stems else None
+    if isinstance(clause, AllWords):
+        stems = list(dict.fromkeys(words(clause.text)))
+        if not stems:
+            return None
+        return quote(stems[0]) if len(stems) == 1 else "(" + " & ".join(quote(s) for s in stems) + ")"
+    if isinstance(clause, AnyOf):
+        return _any([clause_query(option) for option in clause.options])
     if isinstance(clause, Code):
-        key, stems = codekey(clause.text), words(clause.text)
-        parts = ([quote(key) + ":B"] if key else []) + ([_adjacent(stems)] if stems else [])
-        return "(" + " | ".join(parts) + ")" if parts else None
+        return _code_query(clause)
     if isinstance(clause, Prefix):
         return quote(clause.text) + ":*"
     return None
@@ -144,8 +202,10 @@ def excluded_query(parsed: ParsedQuery) -> str | None:
 
 
 def title_queries(parsed: ParsedQuery) -> tuple[str | None, str | None]:
-    """Return tsqueries of the typed words in a title: all of them, and any of them."""
-    stems = [s for c in parsed.clauses if isinstance(c, (Word, Phrase, Code)) for s in words(c.text)]
+    """Return tsqueries of the typed words (and their glossary alternatives) in a title:
+    all of them, and any of them, as the Whoosh engine chooses its pool (``ranking._pool``)."""
+    stems = [s for c in parsed.alternatives() if isinstance(c, (Word, Phrase, Code, AllWords))
+             for s in words(c.text)]
     stems = list(dict.fromkeys(stems))
     if not stems:
         return None, None
@@ -154,8 +214,9 @@ def title_queries(parsed: ParsedQuery) -> tuple[str | None, str | None]:
 
 
 def code_keys(parsed: ParsedQuery) -> list[str]:
-    """Return the folded codes typed (their objects get the code boost)."""
-    return [k for k in (codekey(c.text) for c in parsed.clauses if isinstance(c, Code)) if k]
+    """Return the keys of the codes typed: an entry holding one as an exact key gets the
+    code boost, as a series or tail the smaller one (``ranking.CODE_BOOST``, ``CODE_PART_BOOST``)."""
+    return sorted({k for c in parsed.clauses if isinstance(c, Code) for k in c.keys})
 
 
 def prefix_queries(parsed: ParsedQuery) -> list[str]:

@@ -30,7 +30,7 @@ from qms.search.models import IndexJob
 from qms.search.pg_models import SearchEntry, SearchWord
 from qms.search.pg_terms import ROW_VERSION, entry_vector, title_vector
 from qms.search.timing import EPOCH
-from qms.search.writer import codekey, spell_words
+from qms.search import codeforms
 from qms.timeutil import now_utc
 
 log = logging.getLogger(__name__)
@@ -77,16 +77,26 @@ def write_pending(session: Session, jobs: list[tuple[str, int, str]]) -> None:
         session.add_all(IndexJob(kind=kind, object_id=object_id, action=action) for kind, object_id, action in jobs)
 
 
-def entry_row(entry: Entry) -> dict:
-    """Return the ``search_entries`` values of ``entry``."""
+def entry_row(entry: Entry, words: set[str] | None = None) -> dict:
+    """Return the ``search_entries`` values of ``entry``; add its vocabulary to ``words``.
+
+    The body stored is the indexed one (content, then metadata), as in the Whoosh index:
+    snippets cut it at the metadata (``kinds.body_content``).
+    """
     day = entry.date.toordinal() - EPOCH.toordinal() if entry.date else None
+    body = entry.indexed_body
+    terms, vocabulary = entry_vector(entry.title, entry.code, body)
+    if words is not None:
+        words.update(vocabulary.words, vocabulary.written)
     return {
-        "kind": entry.kind, "object_id": entry.object_id, "code": entry.code, "codekey": codekey(entry.code),
-        "title": entry.title, "body": entry.body, "subtitle": entry.subtitle, "type": entry.type,
+        "kind": entry.kind, "object_id": entry.object_id, "code": entry.code,
+        "codekeys": sorted(codeforms.exact_keys(entry.code)) if entry.code else [],
+        "codeparts": sorted(codeforms.partial_keys(entry.code)) if entry.code else [],
+        "title": entry.title, "body": body, "subtitle": entry.subtitle, "type": entry.type,
         "process": entry.process, "state": entry.state, "state_label": entry.state_label,
         "regions": list(entry.regions), "year": str(entry.date.year) if entry.date else "", "day": day,
         "is_archived": bool(entry.is_archived), "visibility": sorted(entry.visibility), "link": entry.link,
-        "fingerprint": entry.fingerprint, "terms": entry_vector(entry.title, entry.code, entry.body),
+        "fingerprint": entry.fingerprint, "terms": terms,
         "title_terms": title_vector(entry.title), "indexed_at": now_utc(), "row_version": ROW_VERSION,
     }
 
@@ -120,11 +130,9 @@ def write_entries(session: Session, entries: "OrderedDict[str, Entry | None]") -
     if gone:
         _delete(session, gone)
     present = [entry for entry in entries.values() if entry is not None]
-    for chunk in _chunks(present, BATCH):
-        _upsert(session, [entry_row(entry) for entry in chunk])
     found: set[str] = set()
-    for entry in present:
-        found.update(spell_words(entry.title, entry.body).split())
+    for chunk in _chunks(present, BATCH):
+        _upsert(session, [entry_row(entry, found) for entry in chunk])
     if found:
         add_words(session, found)
 

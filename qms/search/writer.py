@@ -34,7 +34,7 @@ def _vocabulary(texts) -> tuple[set[str], set[str]]:
     seen, written = set(), set()
     for text in texts:
         for match in WORD_RE.finditer(text):
-            word, form = _vocabulary_word(match.group())
+            word, form = vocabulary_word(match.group())
             if word is not None:
                 seen.add(word)
                 if form is not None:
@@ -43,7 +43,7 @@ def _vocabulary(texts) -> tuple[set[str], set[str]]:
 
 
 @lru_cache(maxsize=200_000)
-def _vocabulary_word(raw: str) -> tuple[str | None, str | None]:
+def vocabulary_word(raw: str) -> tuple[str | None, str | None]:
     """Return (folded word, ``folded:written`` or None) of one raw word, or (None, None)
     for a word too short, not alphabetic or a stop word (cached: corpora repeat words)."""
     word = fold_word(raw)

@@ -30,7 +30,10 @@ def test_a_query_becomes_a_tsquery_of_the_projects_own_terms():
     assert match_query(parse('"control de documentos y registros"')) == (
         "('control_document' & 'document_registr' & ('control' <-> 'document' <-> 'registr'))")
     assert match_query(parse("capacitac*")) == "'capacitac':*"
-    assert match_query(parse("PR-GT-01")) == "('prgt01':B | ('pr_gt' & 'gt_01' & ('pr' <-> 'gt' <-> '01')))"
+    assert match_query(parse("PR-GT-01")) == (
+        "('=prgt01' | '=prgt1' | '~prgt01' | '~prgt1' | ('pr_gt' & 'gt_01' & ('pr' <-> 'gt' <-> '01')))")
+    assert match_query(parse("PR-GT*")) == "('=prgt':* | '~prgt')"  # the series: exact keys beginning so
+    assert match_query(parse("GT-01")) == "('=gt01' | '=gt1' | '~gt01' | '~gt1' | 'gt_01')"  # a tail
     assert match_query(parse("titulo:auditoría")) == "'auditor':A"
     assert match_query(parse("auditoría capacitación"), relaxed=True) == "'auditor' | 'capacit'"
     assert excluded_query(parse("auditoría -hallazgos -obsoleto")) == "'hallazg' | 'obsolet'"
@@ -38,10 +41,15 @@ def test_a_query_becomes_a_tsquery_of_the_projects_own_terms():
 
 
 def test_an_entry_vector_keeps_title_code_and_body_apart():
-    vector = entry_vector("Auditorías internas", "PR-GT-01", "El auditor registra los hallazgos.")
+    vector, vocabulary = entry_vector("Auditorías internas", "PR-GT-01", "El auditor registra los hallazgos.")
     assert "'auditor':1A,20,16383C" in vector  # title (weight A), body after a gap, the unstemmed word
-    assert "'prgt01':11B" in vector and "'auditor_intern':1A" in vector and "'registr_hallazg':21" in vector
+    assert "'auditor_intern':1A" in vector and "'registr_hallazg':21" in vector
+    # The code's exact keys, padded and not, and its series and tails (codeforms), marked apart.
+    assert {"'=prgt01':11B", "'=prgt1':11B", "'~pr':11B", "'~prgt':11B", "'~gt01':11B"} <= set(vector.split())
     assert "'auditorias':16383C" in vector  # unstemmed, for prefixes, out of any phrase's reach
+    assert "'auditorias:auditorías':16383C" in vector  # as written, for "¿Quiso decir …?"
+    assert {"auditorias", "auditor", "registra"} <= vocabulary.words
+    assert "auditorias:auditorías" in vocabulary.written
     assert quote("o'b\\") == "'o''b\\\\'"  # words never hold quotes, but a lexeme is escaped anyway
 
 
@@ -128,7 +136,7 @@ def test_check_rebuild_and_health(app, corpus, users, search_as, search_backend)
                        {"id": version.id})
     db.session.execute(sa.delete(SearchEntry).where(SearchEntry.object_id == corpus["auditoria"].versions[0].id))
     db.session.execute(sa.insert(SearchEntry).values(
-        kind="document", object_id=99_999, code="X", codekey="x", title="Fantasma", body="", subtitle="", type="",
+        kind="document", object_id=99_999, code="X", codekeys=["x"], codeparts=[], title="Fantasma", body="", subtitle="", type="",
         process="", state="effective", state_label="", regions=[], year="", is_archived=False, visibility=["all"],
         link={}, fingerprint="", terms="'fantasm':1A", title_terms="'fantasm':1"))
     db.session.commit()

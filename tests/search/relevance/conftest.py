@@ -1,8 +1,7 @@
-"""The relevance suite's fixtures: the backend under test and the judged corpus.
+"""The relevance suite's fixtures: the judged corpus.
 
-``search_backend`` names the engine that answers; every judgment runs once per name.
-Today only "whoosh"; a second backend adds its name to ``BACKENDS`` and reads
-``SEARCH_BACKEND`` from the app's config.
+The backend under test is ``tests/search/conftest.py``'s ``search_backend``: every
+judgment runs on Whoosh and, on a PostgreSQL test database, on PostgreSQL full-text search.
 """
 from __future__ import annotations
 
@@ -11,18 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-BACKENDS = ["whoosh"]
 JUDGMENTS = yaml.safe_load((Path(__file__).parent / "judgments.yaml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(params=BACKENDS)
-def search_backend(request):
-    return request.param
-
-
-@pytest.fixture
-def app_overrides(search_backend):
-    return {"SEARCH_BACKEND": search_backend}
 
 
 @pytest.fixture
