@@ -151,7 +151,7 @@ def pg_commit_to_searchable(rounds: int = 20) -> dict:
 
 # The large corpus: straight into the table with COPY -------------------------------------
 
-_COLUMNS = ("kind", "object_id", "code", "codekey", "title", "body", "subtitle", "type", "process", "state",
+_COLUMNS = ("kind", "object_id", "code", "codekeys", "codeparts", "title", "body", "subtitle", "type", "process", "state",
             "state_label", "regions", "year", "day", "is_archived", "visibility", "link", "fingerprint",
             "terms", "title_terms", "indexed_at", "row_version")
 
@@ -162,7 +162,6 @@ def _copy_part(args) -> tuple[int, list[str]]:
     import psycopg
 
     from qms.search.pg_writer import entry_row
-    from qms.search.writer import spell_words
 
     source = documents(n) if kind == "document" else records(n)
     vocabulary: set[str] = set()
@@ -171,11 +170,10 @@ def _copy_part(args) -> tuple[int, list[str]]:
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         with cur.copy(f"COPY search_entries ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
             for entry in source:
-                row = entry_row(entry)
+                # The vocabulary of a sample is enough for suggestions here.
+                row = entry_row(entry, vocabulary if count % 20 == 0 else None)
                 row["link"] = json.dumps(row["link"])
                 copy.write_row([row[c] for c in _COLUMNS])
-                if count % 20 == 0:  # the vocabulary of a sample is enough for suggestions here
-                    vocabulary.update(spell_words(entry.title, entry.body).split())
                 count += 1
     return count, sorted(vocabulary)
 

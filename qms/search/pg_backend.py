@@ -9,10 +9,12 @@ the caller's session, so a search sees every committed change at once, in every 
   every count, facet and page is already restricted to what the user may see;
 * facets and the total are one pass over the matches (``GROUPING SETS``), reading only
   the small columns of each row;
-* ranking is ``ts_rank_cd`` with field weights (title, code, body) and the code boost,
+* ranking is ``ts_rank_cd`` with field weights (title, code, body), without length
+  normalisation (as BM25 saturates, a procedure about a word should not lose to a short
+  entry that names it once), and the code boosts (an exact key, then a series or tail),
   computed for a pool of candidates only: ``ts_rank_cd`` reads each row's whole vector,
   so above ``RERANK_POOL`` matches the pool is chosen as the Whoosh engine chooses it
-  (exact code, then every word in the title, then any, then newest), from the small
+  (code keys, then every word in the title, then any, then newest), from the small
   ``title_terms``.
 
 A missing table (migration not applied) or a table left empty while the database has
@@ -42,6 +44,9 @@ from qms.search.store import BROKEN, MISSING, OK, OUTDATED
 __all__ = ["IndexUnavailable", "count", "health", "run", "spelling_candidates"]
 
 _TEXTS = postgresql.ARRAY(sa.Text())
+#: ``ts_rank_cd``'s normalisation: none (see the module docstring; 1, by log length, fails
+#: the judgment "auditorías" → the audit procedure first).
+RANK_NORMALIZATION = 0
 #: Facet -> column of a plain equality filter.
 _COLUMNS = {"kind": "kind", "type": "type", "process": "process", "state": "state", "year": "year"}
 
@@ -142,7 +147,7 @@ def _by_relevance(parsed: ParsedQuery, rank_query: str, where: str, params: dict
     params = {**params, "rank": rank_query, "weights": RANK_WEIGHTS, "codes": code_keys(parsed),
               "pool": max(RERANK_POOL, offset + limit), "limit": limit, "offset": offset,
               "t_all": all_words or "", "t_any": any_word or "", "boost": CODE_BOOST,
-              "part_boost": CODE_PART_BOOST}
+              "part_boost": CODE_PART_BOOST, "normalization": RANK_NORMALIZATION}
     in_title = ("(title_terms @@ CAST(:t_all AS tsquery)) DESC, (title_terms @@ CAST(:t_any AS tsquery)) DESC, "
                 if all_words else "")
     bonus = ""
@@ -157,7 +162,8 @@ def _by_relevance(parsed: ParsedQuery, rank_query: str, where: str, params: dict
              LIMIT :pool
         )
         SELECT {_SHOWN},
-               ts_rank_cd(CAST(:weights AS float4[]), e.terms, CAST(:rank AS tsquery), 0)
+               ts_rank_cd(CAST(:weights AS float4[]), e.terms, CAST(:rank AS tsquery),
+                          CAST(:normalization AS integer))
                  * CASE WHEN e.codekeys && :codes THEN :boost WHEN e.codeparts && :codes THEN :part_boost
                         ELSE 1.0 END {bonus} AS score
           FROM search_entries e JOIN pool p ON e.kind = p.kind AND e.object_id = p.object_id
