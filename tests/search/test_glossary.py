@@ -86,7 +86,7 @@ def test_form_keeps_the_typing_and_shows_the_message(app, client, login, users):
     response = client.post("/glosario/nuevo", data={"term": "QUEJA", "equivalents": "molestia\nreclamo formal",
                                                     "note": "repetido"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200, response.headers.get("Location")
+    assert response.status_code == 400, response.headers.get("Location")
     assert "Ese término ya está en el glosario." in html
     assert 'value="QUEJA"' in html and "molestia\nreclamo formal" in html and 'value="repetido"' in html
     response = client.post("/glosario/nuevo", data={"term": "Licencia médica", "equivalents": "reposo <b>"})
