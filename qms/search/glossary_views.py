@@ -42,13 +42,15 @@ def edit(entry_id: int):
 
 def _edit(entry: GlossaryEntry | None):
     form = GlossaryForm(obj=entry)
+    status = 200
     if form.validate_on_submit():
         outcome = attempt(lambda: glossary.save_entry(
             acting_user(), entry, term=form.term.data, equivalents=form.equivalents.data, note=form.note.data), form)
         if outcome.ok:
             flash(f"«{outcome.value.term}» guardado en el glosario; las búsquedas lo usan desde ya.", "success")
             return redirect(url_for("glossary.index"))
-    return render_template("search/glossary_form.html", form=form, entry=entry)
+        status = outcome.status  # the form again, with what was typed and the message
+    return render_template("search/glossary_form.html", form=form, entry=entry), status
 
 
 @bp.route("/<int:entry_id>/quitar", methods=["POST"])

@@ -98,6 +98,8 @@ class SearchResult:
     #: True when changes wait to reach the index: results may miss the latest ones.
     is_lagging: bool = False
     notice: str = ""
+    #: What the glossary added: (as typed, [equivalents searched too]), to say so on the page.
+    expansions: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -132,6 +134,7 @@ def search(user, request: SearchRequest) -> SearchResult:
         log.warning("search: index unavailable (%s); using the database", exc.detail or exc.state)
         return _fallback(user, parsed, request, result)
     result.total, result.is_relaxed = out.total, out.is_relaxed
+    result.expansions = [(c.text, [o.text for o in c.options[1:]]) for c in parsed.clauses if isinstance(c, AnyOf)]
     result.hits = _hits(user, parsed, out.hits)
     result.facets = _facets(out.facets, filters)
     if result.total < SUGGEST_BELOW or result.is_relaxed:

@@ -86,7 +86,7 @@ def test_form_keeps_the_typing_and_shows_the_message(app, client, login, users):
     response = client.post("/glosario/nuevo", data={"term": "QUEJA", "equivalents": "molestia\nreclamo formal",
                                                     "note": "repetido"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200, response.headers.get("Location")
+    assert response.status_code == 400, response.headers.get("Location")
     assert "Ese término ya está en el glosario." in html
     assert 'value="QUEJA"' in html and "molestia\nreclamo formal" in html and 'value="repetido"' in html
     response = client.post("/glosario/nuevo", data={"term": "Licencia médica", "equivalents": "reposo <b>"})
@@ -111,3 +111,11 @@ def test_a_new_entry_applies_to_the_next_search(corpus, users, search_as):
     db.session.commit()
     found = codes(search_as(quality, "constatación"))
     assert corpus["auditoria"].code in found and found == codes(search_as(quality, "hallazgo"))
+
+
+def test_results_page_says_what_the_glossary_added(corpus, client, login, users):
+    login("staff")
+    html = client.get("/buscar?q=quejas").get_data(as_text=True)
+    assert "data-search-glossary" in html and "«quejas»: reclamo, reclamación" in html
+    assert f"/documentos/{corpus['acciones'].code}/v/1" in html
+    assert "data-search-glossary" not in client.get("/buscar?q=hallazgos").get_data(as_text=True)
