@@ -56,6 +56,13 @@ def upgrade():
         batch_op.create_index('ix_search_entries_terms', ['terms'], unique=False, postgresql_using='gin')
         batch_op.create_index('ix_search_entries_visibility', ['visibility'], unique=False,
                               postgresql_using='gin')
+    if op.get_bind().dialect.name == 'postgresql':
+        # Large values out of the row, the ones every match is read for in it (pg_models.ROW_STORAGE).
+        op.execute(
+            "ALTER TABLE search_entries SET (toast_tuple_target = 128), "
+            "ALTER COLUMN title SET STORAGE MAIN, ALTER COLUMN title_terms SET STORAGE MAIN, "
+            "ALTER COLUMN subtitle SET STORAGE MAIN, ALTER COLUMN link SET STORAGE MAIN"
+        )
     op.create_table(
         'search_words',
         sa.Column('word', sa.String(length=80), nullable=False),
