@@ -1,15 +1,24 @@
 """While the index is missing, search answers from the database blind to accents and case,
-over the same text the index holds (a document's sections, an action's problem)."""
+over the same text the index holds (a document's sections, an action's problem), on
+either backend: the Whoosh index directory gone, or the PostgreSQL search table empty."""
 import shutil
 
 import pytest
+import sqlalchemy as sa
 
+from qms.extensions import db
 from tests.search.conftest import codes
 
 
 @pytest.fixture
-def no_index(app, corpus):
-    shutil.rmtree(app.config["INDEX_PATH"])
+def no_index(app, corpus, search_backend):
+    if search_backend == "postgres":
+        from qms.search.pg_models import SearchEntry
+
+        db.session.execute(sa.delete(SearchEntry))
+        db.session.commit()
+    else:
+        shutil.rmtree(app.config["INDEX_PATH"])
     return corpus
 
 

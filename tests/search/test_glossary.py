@@ -103,7 +103,7 @@ def test_form_needs_its_csrf_token(app, client, login, users):
     assert response.status_code == 400 and _entry("queja") is not None
 
 
-def test_a_new_entry_applies_to_the_next_search(corpus, users, search_as):
+def test_a_new_entry_applies_to_the_next_search(search_backend, corpus, users, search_as):
     quality = users["quality"]
     assert search_as(quality, "hallazgos").total >= 1
     assert search_as(quality, "constatación").total == 0
@@ -113,7 +113,7 @@ def test_a_new_entry_applies_to_the_next_search(corpus, users, search_as):
     assert corpus["auditoria"].code in found and found == codes(search_as(quality, "hallazgo"))
 
 
-def test_results_page_says_what_the_glossary_added(corpus, client, login, users):
+def test_results_page_says_what_the_glossary_added(search_backend, corpus, client, login, users):
     login("staff")
     html = client.get("/buscar?q=quejas").get_data(as_text=True)
     assert "data-search-glossary" in html and "«quejas»: reclamo, reclamación" in html
