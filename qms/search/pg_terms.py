@@ -15,8 +15,9 @@ Layout of one entry's vector, by weight:
 * each pair of adjacent terms of one field as one more term ("control_document"), at the
   first one's position and weight: a two-word phrase is then one GIN lookup, as the
   Whoosh index's common grams, and no row's positions are read (``<->`` needs them);
-* C — the unstemmed folded words of four letters or more, all at the last position: what a
-  prefix ("capacitac*") is matched against, as Whoosh's ``spell`` field. They never sit
+* C — the unstemmed folded words of four letters or more, marked (``_capacitaciones``), all
+  at the last position: what a prefix ("capacitac*") is matched against, as Whoosh's
+  ``spell`` field. They never sit
   next to a term, so phrases cannot use them, and their rank weight is zero.
 """
 from __future__ import annotations
@@ -28,7 +29,11 @@ from qms.search.writer import codekey
 
 #: Written into each row: the analysis (``SCHEMA_VERSION``, bumped whenever analysis
 #: changes) and this module's layout. Rows of another version are outdated.
-ROW_VERSION = SCHEMA_VERSION * 100 + 2
+ROW_VERSION = SCHEMA_VERSION * 100 + 3
+#: Marks an unstemmed word: "aplicar" is a word and the stem of "aplicares", and a search
+#: for "aplicares" must not find every text that says "aplicar" (stem ``aplic``). Terms are
+#: letters and digits, pairs hold ``_`` inside, so a leading ``_`` is the vocabulary's own.
+VOCABULARY_MARK = "_"
 #: PostgreSQL's largest position; the vocabulary words (weight C) sit there.
 LAST_POSITION = 16383
 #: Body terms stop before it, so no body term shares the vocabulary's position.
@@ -86,7 +91,7 @@ def entry_vector(title: str, code: str, body: str) -> str:
         pos += 1
     _scan(body, pos + GAP, "", out, vocabulary)
     for word in vocabulary:
-        out.setdefault(word, []).append(f"{LAST_POSITION}C")
+        out[VOCABULARY_MARK + word] = [f"{LAST_POSITION}C"]
     return _literal(out)
 
 
@@ -125,7 +130,7 @@ def clause_query(clause) -> str | None:
         parts = ([quote(key) + ":B"] if key else []) + ([_adjacent(stems)] if stems else [])
         return "(" + " | ".join(parts) + ")" if parts else None
     if isinstance(clause, Prefix):
-        return quote(clause.text) + ":*"
+        return quote(VOCABULARY_MARK + clause.text) + ":*"
     return None
 
 
@@ -160,4 +165,4 @@ def code_keys(parsed: ParsedQuery) -> list[str]:
 
 def prefix_queries(parsed: ParsedQuery) -> list[str]:
     """Return one tsquery per typed prefix (each match adds a constant to the score)."""
-    return [quote(c.text) + ":*" for c in parsed.clauses if isinstance(c, Prefix)]
+    return [quote(VOCABULARY_MARK + c.text) + ":*" for c in parsed.clauses if isinstance(c, Prefix)]
