@@ -217,13 +217,14 @@ def run_pg(url: str, tmp: Path, entries: list[Entry] | None, large: tuple[int, i
         create_tables()
         built = build_pg(entries) if entries is not None else build_pg_large(url, *large)
         timed = time_queries(pg_query, qs)
+        totals = [pg_query(q, STAFF) for q in qs]
         fresh = pg_commit_to_searchable()
         db.session.remove()
         db.engine.dispose()
     out = {"index_seconds": round(built["seconds"], 1), "docs_per_s": round(built["rate"]),
            "table_mb": round(built["mb"], 1), **summary(timed),
            "commit_to_searchable_ms": round(fresh["median_ms"], 1),
-           "commit_to_searchable_max_ms": round(fresh["max_ms"], 1)}
+           "commit_to_searchable_max_ms": round(fresh["max_ms"], 1), "totals": totals}
     if "copy_seconds" in built:
         out.update(copy_seconds=round(built["copy_seconds"], 1), gin_seconds=round(built["gin_seconds"], 1))
     return out
@@ -234,12 +235,13 @@ def run_whoosh(root: Path, entries: list[Entry], qs) -> dict:
 
     built = build_whoosh(root, entries)
     timed = time_queries(lambda q, t: whoosh_query(root, q, t), qs)
+    totals = [whoosh_query(root, q, STAFF) for q in qs]
     fresh = commit_to_searchable(root)
     engine.close_all()
     return {"index_seconds": round(built["seconds"], 1), "docs_per_s": round(built["rate"]),
             "index_mb": round(built["mb"], 1), **summary(timed),
             "commit_to_searchable_ms": round(fresh["median_ms"], 1),
-            "commit_to_searchable_max_ms": round(fresh["max_ms"], 1)}
+            "commit_to_searchable_max_ms": round(fresh["max_ms"], 1), "totals": totals}
 
 
 def main() -> None:
@@ -265,7 +267,13 @@ def main() -> None:
                 report["load_between"] = load()
             if args.only != "whoosh":
                 report["postgres"] = run_pg(db_url, tmp, entries, None, qs)
+            if not args.only:
+                different = [q for q, a, b in zip(qs, report["whoosh"].pop("totals"), report["postgres"].pop("totals"))
+                             if a != b]
+                report["queries_with_different_totals"] = different
     report["corpus"] = {"document_versions": n_docs, "records": n_recs}
+    for name in ("whoosh", "postgres"):
+        report.get(name, {}).pop("totals", None)
     report["load_after"] = load()
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -280,6 +288,8 @@ def main() -> None:
         print(f"{label:28}" + "".join(f"{report[n][key]:>12}" for n in names))
     for n in names:
         print(f"{n}: más lentas {report[n]['slowest'][:4]}")
+    if "queries_with_different_totals" in report:
+        print(f"consultas con totales distintos entre motores: {report['queries_with_different_totals']}")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from qms.search import spelling
 from qms.search.analyzer import fold
 from qms.search.engine import EngineHit, EngineResult
 from qms.search.pg_terms import (
-    RANK_WEIGHTS, ROW_VERSION, code_keys, excluded_query, match_query, prefix_queries, title_queries,
+    RANK_WEIGHTS, ROW_VERSION, VOCABULARY_MARK, code_keys, excluded_query, match_query, prefix_queries, title_queries,
 )
 from qms.search.query import ParsedQuery
 from qms.search.ranking import CODE_BOOST, CODE_PART_BOOST, RERANK_POOL
@@ -88,25 +88,31 @@ def _text(sql: str, params: dict) -> sa.TextClause:
     return sa.text(sql).bindparams(*arrays)
 
 
-#: For one search only: no sequential scans, and room for the matches' small columns.
-#: The planner counts ``@@`` as cheap, but on a row it reads the whole vector out of line,
-#: so for a word in 40 % of the rows it chose to scan and match every row (measured: 720 ms
-#: against 100 ms through the GIN index, 60,000 entries). ``SET LOCAL``: undone with the savepoint.
-_PLANNER_OFF = ("SELECT current_setting('enable_seqscan'), current_setting('work_mem'), "
-                "set_config('enable_seqscan', 'off', true), set_config('work_mem', '32MB', true)")
-_PLANNER_BACK = "SELECT set_config('enable_seqscan', :scan, true), set_config('work_mem', :mem, true)"
+#: For one search only: no sequential scans, room for the matches' small columns, and
+#: whether the table holds anything (one round trip). The planner counts ``@@`` as cheap,
+#: but on a row it reads the whole vector out of line, so for a word in 40 % of the rows it
+#: chose to scan and match every row (measured: 720 ms against 100 ms through the GIN
+#: index, 60,000 entries). ``SET LOCAL`` inside the search's savepoint, which is rolled
+#: back at the end (a search writes nothing), so the settings end with the search.
+_PREPARE = ("SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '32MB', true), "
+            "EXISTS (SELECT 1 FROM search_entries)")
 
 
 @contextmanager
 def _guarded():
-    """Run a search's reads in one savepoint: a failure (no table) must not spoil the caller's
-    transaction, and becomes ``IndexUnavailable``, the service's cue for its database fallback."""
+    """Run a search's reads in a savepoint of their own (yielding whether the table has rows).
+
+    A failure (no table) must not spoil the caller's transaction: it becomes
+    ``IndexUnavailable``, the service's cue for its database fallback.
+    """
     session = db.session()
     try:
-        with session.begin_nested():
-            previous = session.execute(sa.text(_PLANNER_OFF)).one()
-            yield
-            session.execute(sa.text(_PLANNER_BACK), {"scan": previous[0], "mem": previous[1]})
+        savepoint = session.begin_nested()
+        try:
+            yield session.execute(sa.text(_PREPARE)).one()[2]
+        finally:
+            if savepoint.is_active:
+                savepoint.rollback()
     except sa.exc.ProgrammingError as exc:
         state = MISSING if "search_entries" in str(exc.orig) and "does not exist" in str(exc.orig) else BROKEN
         raise IndexUnavailable(state, f"{type(exc.orig).__name__}: {exc.orig}") from exc
@@ -118,9 +124,9 @@ def _execute(sql: str, params: dict):
     return db.session.execute(_text(sql, params), params).all()
 
 
-def _ensure_populated() -> None:
+def _ensure_populated(populated: bool) -> None:
     """Raise ``IndexUnavailable`` when the table is empty but there is something to find."""
-    if _execute("SELECT 1 FROM search_entries LIMIT 1", {}):
+    if populated:
         return
     from qms.search.build import corpus_size
 
@@ -135,7 +141,7 @@ _FACET_SQL = """
            COALESCE(kind, type, process, state, year), count(*)
       FROM m GROUP BY GROUPING SETS ((kind), (type), (process), (state), (year))
     UNION ALL
-    SELECT 'region', r, count(*) FROM m, unnest(m.regions) AS r GROUP BY r
+    SELECT 'region', r, count(*) FROM (SELECT unnest(regions) FROM m) AS each_region(r) GROUP BY r
 """
 #: Only the kind counts: their sum is the total (``count``, suggestions).
 _TOTAL_SQL = "SELECT 'kind', kind, count(*) FROM m GROUP BY kind"
@@ -215,12 +221,12 @@ def _hit(row) -> EngineHit:
 def run(root, parsed: ParsedQuery, tokens: set[str], *, filters: dict[str, list[str]], include_archived: bool,
         offset: int, limit: int, sort: str = "relevance", with_facets: bool = True) -> EngineResult:
     """Search; every hit, count and facet is restricted to what ``tokens`` may see (``root`` is unused)."""
-    with _guarded():
+    with _guarded() as populated:
+        _ensure_populated(populated)
         return _run(parsed, tokens, filters, include_archived, offset, limit, sort, with_facets)
 
 
 def _run(parsed, tokens, filters, include_archived, offset, limit, sort, with_facets) -> EngineResult:
-    _ensure_populated()
     match = match_query(parsed)
     if match is None and not (parsed.filters and not parsed.clauses):
         return EngineResult(total=0, hits=[], facets={facet: {} for facet in FACETS} if with_facets else {})
@@ -255,13 +261,14 @@ def spelling_candidates(root, word: str) -> list[str]:
         return _candidates(folded)
 
 
-def _frequencies(lexemes: list[str]) -> dict[str, int]:
-    """Return how many entries hold each vocabulary lexeme (one GIN count each)."""
-    if not lexemes:
+def _frequencies(vocabulary: list[str]) -> dict[str, int]:
+    """Return how many entries hold each vocabulary word or written form (one GIN count each)."""
+    if not vocabulary:
         return {}
     return dict(_execute(
-        "SELECT w, (SELECT count(*) FROM search_entries WHERE terms @@ CAST(quote_literal(w) AS tsquery)) "
-        "FROM unnest(CAST(:words AS text[])) AS w", {"words": lexemes}))
+        "SELECT w, (SELECT count(*) FROM search_entries "
+        "            WHERE terms @@ CAST(quote_literal(:mark || w) AS tsquery)) "
+        "FROM unnest(CAST(:words AS text[])) AS w", {"words": vocabulary, "mark": VOCABULARY_MARK}))
 
 
 def _candidates(folded: str) -> list[str]:
@@ -300,12 +307,12 @@ def _written(folded_words: list[str]) -> list[str]:
 def health(deep: bool = False) -> tuple[str, str, int]:
     """Return (state, detail, rows) of the search table, as ``store.health`` does for the index."""
     try:
-        with _guarded():
+        with _guarded() as populated:
+            _ensure_populated(populated)
             rows = _execute("SELECT count(*) FROM search_entries", {})[0][0]
             if deep and rows and _execute("SELECT 1 FROM search_entries WHERE row_version <> :v LIMIT 1",
                                           {"v": ROW_VERSION}):
                 return OUTDATED, "hay filas de una versión anterior del análisis: ejecute «qms search rebuild»", rows
-            _ensure_populated()
     except IndexUnavailable as exc:
         return exc.state, exc.detail, 0
     return OK, "", rows

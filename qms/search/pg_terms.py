@@ -20,10 +20,11 @@ Layout of one entry's vector, by weight:
 * each pair of adjacent terms of one field as one more term ("control_document"), at the
   first one's position and weight: a two-word phrase is then one GIN lookup, as the
   Whoosh index's common grams, and no row's positions are read (``<->`` needs them);
-* C — the unstemmed folded words of four letters or more (what a prefix, "capacitac*",
-  is matched against, as Whoosh's ``spell`` field) and, for words written with accents,
-  ``folded:written`` ("evaluacion:evaluación", as Whoosh's ``surface``): how many entries
-  hold each is what ranks "¿Quiso decir …?". All at the last position: they never sit
+* C — the unstemmed folded words of four letters or more, marked (``_capacitaciones``: a
+  word may be another word's stem), what a prefix ("capacitac*") is matched against, as
+  Whoosh's ``spell`` field, and, for words written with accents, ``_folded:written``
+  ("_evaluacion:evaluación", as Whoosh's ``surface``): how many entries hold each is what
+  ranks "¿Quiso decir …?". All at the last position: they never sit
   next to a term, so phrases cannot use them, and their rank weight is zero.
 """
 from __future__ import annotations
@@ -36,7 +37,11 @@ from qms.search.writer import vocabulary_word
 
 #: Written into each row: the analysis (``SCHEMA_VERSION``, bumped whenever analysis
 #: changes) and this module's layout. Rows of another version are outdated.
-ROW_VERSION = SCHEMA_VERSION * 100 + 3
+ROW_VERSION = SCHEMA_VERSION * 100 + 4
+#: Marks an unstemmed word: "regular" is a word and the stem of "regularmente", and a search
+#: for "regularmente" must not find every text that says "regular" (stem ``regul``). Terms are
+#: letters and digits, pairs hold ``_`` inside, so a leading ``_`` is the vocabulary's own.
+VOCABULARY_MARK = "_"
 #: PostgreSQL's largest position; the vocabulary words (weight C) sit there.
 LAST_POSITION = 16383
 #: Body terms stop before it, so no body term shares the vocabulary's position.
@@ -118,7 +123,7 @@ def entry_vector(title: str, code: str, body: str) -> tuple[str, Vocabulary]:
         pos += 1
     _scan(body, pos + GAP, "", out, vocabulary)
     for word in vocabulary.words | vocabulary.written:
-        out.setdefault(word, []).append(f"{LAST_POSITION}C")
+        out[VOCABULARY_MARK + word] = [f"{LAST_POSITION}C"]
     return _literal(out), vocabulary
 
 
@@ -183,7 +188,7 @@ def clause_query(clause) -> str | None:
     if isinstance(clause, Code):
         return _code_query(clause)
     if isinstance(clause, Prefix):
-        return quote(clause.text) + ":*"
+        return quote(VOCABULARY_MARK + clause.text) + ":*"
     return None
 
 
@@ -221,4 +226,4 @@ def code_keys(parsed: ParsedQuery) -> list[str]:
 
 def prefix_queries(parsed: ParsedQuery) -> list[str]:
     """Return one tsquery per typed prefix (each match adds a constant to the score)."""
-    return [quote(c.text) + ":*" for c in parsed.clauses if isinstance(c, Prefix)]
+    return [quote(VOCABULARY_MARK + c.text) + ":*" for c in parsed.clauses if isinstance(c, Prefix)]
