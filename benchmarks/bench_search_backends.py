@@ -151,8 +151,8 @@ def pg_commit_to_searchable(rounds: int = 20) -> dict:
 
 # The large corpus: straight into the table with COPY -------------------------------------
 
-_COLUMNS = ("kind", "object_id", "code", "codekeys", "codeparts", "title", "body", "subtitle", "type", "process", "state",
-            "state_label", "regions", "year", "day", "is_archived", "visibility", "link", "fingerprint",
+_COLUMNS = ("kind", "object_id", "code", "codekeys", "codeparts", "title", "body", "subtitle", "type", "process",
+            "state", "state_label", "regions", "year", "day", "is_archived", "visibility", "link", "fingerprint",
             "terms", "title_terms", "indexed_at", "row_version")
 
 
