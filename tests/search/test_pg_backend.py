@@ -65,12 +65,11 @@ def test_an_entry_vector_keeps_title_code_and_body_apart():
 # The backend on PostgreSQL -------------------------------------------------------------
 
 
-@pytest.fixture
-def search_backend(database_url):
-    """This module is about the PostgreSQL backend: only there."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the PostgreSQL search backend needs a PostgreSQL database")
-    return "postgres"
+@pytest.fixture(params=["postgres"])
+def search_backend(request, database_url):
+    """This module is about the PostgreSQL backend: only there (the SQLite pairing is
+    deselected by ``tests/search/conftest.py``, as for every other search test)."""
+    return request.param
 
 
 def rows() -> dict[str, SearchEntry]:
