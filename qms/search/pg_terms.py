@@ -24,8 +24,8 @@ Layout of one entry's vector, by weight:
   word may be another word's stem), what a prefix ("capacitac*") is matched against, as
   Whoosh's ``spell`` field, and, for words written with accents, ``_folded:written``
   ("_evaluacion:evaluación", as Whoosh's ``surface``): how many entries hold each is what
-  ranks "¿Quiso decir …?". All at the last position: they never sit
-  next to a term, so phrases cannot use them, and their rank weight is zero.
+  ranks "¿Quiso decir …?". All at the last position: they never sit next to a term, so
+  phrases cannot use them, and their rank weight is zero.
 """
 from __future__ import annotations
 
