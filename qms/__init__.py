@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "qms.trail.views",
     "qms.docgen.views",
     "qms.search.views",
+    "qms.search.glossary_views",
     "qms.records.views",
     "qms.records.import_views",
     "qms.audits.views",
@@ -45,6 +46,7 @@ MODEL_MODULES = (
     "qms.storage.models",
     "qms.docgen.models",
     "qms.search.models",
+    "qms.search.pg_models",
     "qms.records.models",
     "qms.audits.models",
     "qms.actions.models",
@@ -82,6 +84,7 @@ REGISTRATIONS = (
     "qms.indicators.trail_objects",
     "qms.reviews.trail_objects",
     "qms.pmg.trail_objects",
+    "qms.search.trail_objects",
     "qms.nonconformities.queries",
     # What each module tells people, and the due dates it reminds them of.
     "qms.documents.notices",

@@ -114,6 +114,8 @@ def build_config(overrides: dict | None = None) -> dict:
         # Empty: printed addresses (the QR of a copy) use the address the request came to.
         "BASE_URL": os.environ.get("QMS_BASE_URL", ""),
         "SEARCH_ENABLED": _env_bool("QMS_SEARCH_ENABLED", True),
+        #: ``whoosh``, ``postgres``, or empty: PostgreSQL full-text search on PostgreSQL (qms.search.backends).
+        "SEARCH_BACKEND": os.environ.get("QMS_SEARCH_BACKEND", ""),
         #: Seconds between two lazy runs of the scheduled tick in one process (0: every request).
         "TICK_INTERVAL_SECONDS": _env_int("QMS_TICK_INTERVAL_SECONDS", 60),
         #: Page size of generated Word files: "a4", "letter" or "" (the template's own).

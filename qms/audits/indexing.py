@@ -18,9 +18,9 @@ def _audit_entry(audit) -> Entry:
     parts = [audit.objective, audit.summary, audit.conclusions]
     parts += [f"{f.kind_label} {f.clause_number or ''} {f.description} {f.evidence}" for f in audit.findings]
     parts += [i.question for i in audit.checklist]
-    parts += [p.name for p in audit.processes]
     return Entry(
         kind="audit", object_id=audit.id, title=audit.title, body="\n".join(p for p in parts if p), code=audit.code,
+        meta=" · ".join(p.name for p in audit.processes),
         subtitle=f"{audit.type_label} · {audit.state_label}", type=audit.audit_type,
         process=audit.processes[0].code if audit.processes else "", state=audit.state,
         state_label=AUDIT_STATES.get(audit.state, audit.state), regions=[r.code for r in audit.regions],

@@ -16,6 +16,8 @@ DOCUMENT_ACK_REPORT = "document.ack_report"  #: who has read what
 PROCESS_MANAGE = "process.manage"
 # Audit trail
 TRAIL_VIEW = "trail.view"
+# Search
+GLOSSARY_MANAGE = "glossary.manage"  #: synonyms and acronyms the search applies
 # Later modules
 AUDIT_MANAGE = "audit.manage"
 AUDIT_PERFORM = "audit.perform"
@@ -49,6 +51,7 @@ PERMISSIONS: dict[str, str] = {
     DOCUMENT_ACK_REPORT: "Ver tomas de conocimiento",
     PROCESS_MANAGE: "Administrar procesos",
     TRAIL_VIEW: "Ver la bitácora",
+    GLOSSARY_MANAGE: "Administrar el glosario de búsqueda",
     AUDIT_MANAGE: "Planificar auditorías",
     AUDIT_PERFORM: "Ejecutar auditorías",
     FINDING_CREATE: "Registrar hallazgos",
@@ -82,7 +85,7 @@ DEFAULT_ROLES: dict[str, tuple[str, set[str]]] = {
             DOCUMENT_READ_DRAFTS, DOCUMENT_DRAFT, DOCUMENT_MANAGE, DOCUMENT_ACK_REPORT,
             PROCESS_MANAGE, TRAIL_VIEW, AUDIT_MANAGE, CAPA_MANAGE, NC_MANAGE,
             RECORD_READ, RECORD_MANAGE, FINDING_CREATE, INDICATOR_VIEW, INDICATOR_MANAGE, REVIEW_MANAGE,
-            PMG_VIEW, PMG_MANAGE,
+            PMG_VIEW, PMG_MANAGE, GLOSSARY_MANAGE,
         },
     ),
     "author": ("Elabora", _STAFF | {DOCUMENT_READ_DRAFTS, DOCUMENT_DRAFT}),

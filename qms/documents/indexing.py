@@ -37,7 +37,7 @@ def _plain(markdown: str) -> str:
 
 
 def _body(version: DocumentVersion) -> str:
-    """Return the searchable text: sections in the type's order, or the Word file's text."""
+    """Return the searchable content: sections in the type's order, or the Word file's text."""
     doc = version.document
     if version.authoring_mode in ("word", "pdf") and version.source_text:
         parts = [version.source_text]
@@ -46,11 +46,17 @@ def _body(version: DocumentVersion) -> str:
         order = [s.get("key") for s in (doc.type.sections or [])]
         keys = [k for k in order if k in sections] + [k for k in sections if k not in order]
         parts = [_plain(str(sections[k])) for k in keys if sections.get(k)]
+    return "\n\n".join(p for p in parts if p)
+
+
+def _meta(version: DocumentVersion) -> str:
+    """Return what describes the version (found by search, never shown as its snippet)."""
+    doc = version.document
     meta = [doc.type.name, doc.process.name if doc.process else ""]
     meta += [r.name for r in doc.regions]
     if version.change_description:
         meta.append(version.change_description)
-    return "\n\n".join(p for p in parts + [" · ".join(m for m in meta if m)] if p)
+    return " · ".join(m for m in meta if m)
 
 
 def _date(version: DocumentVersion):
@@ -68,6 +74,7 @@ def to_entry(version: DocumentVersion) -> Entry:
         object_id=version.id,
         title=version.title,
         body=_body(version),
+        meta=_meta(version),
         code=doc.code,
         subtitle=f"{version.label} · {state_label}",
         type=doc.type.code,

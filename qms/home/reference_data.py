@@ -1,4 +1,4 @@
-"""Load reference data and default roles; safe to run any number of times.
+"""Load reference data, default roles and the first search glossary; safe to run any number of times.
 
 It sits with the app shell because it fills every module's tables (regions and
 clauses of org, roles of auth, document types, default record types); ``qms init``,
@@ -14,6 +14,7 @@ from qms.documents.models import DefaultDistribution, DocumentType
 from qms.extensions import db
 from qms.org import reference
 from qms.records import service as records
+from qms.search import glossary, glossary_seed
 from qms.org.models import Institution, IsoClause, PmgSystem, Region
 
 
@@ -62,6 +63,9 @@ def load_reference_data() -> dict[str, int]:
     if staff is not None:
         db.session.add_all(DefaultDistribution(type_id=t.id, role_id=staff.id) for t in new_types)
     counts["record_types"] = records.load_default_record_types()
+    # The search glossary is seeded once, into an empty table: afterwards it is the
+    # committee's, and an entry they deleted stays deleted.
+    counts["glossary"] = glossary.seed(glossary_seed.rows(reference.PMG_SYSTEMS))
     if db.session.scalar(sa.select(Institution.id)) is None:
         db.session.add(Institution(id=1, name="Institución sin nombre"))
     db.session.flush()

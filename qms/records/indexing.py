@@ -43,11 +43,11 @@ def _visibility(record: Record) -> set[str]:
 
 def to_entry(record: Record) -> Entry:
     files = " ".join(f.original_filename for f in record.files if f.status != "destroyed")
-    body = "\n\n".join(p for p in (record.description, record.type.name, files,
-                                   " ".join(d.code for d in record.documents),
+    meta = "\n\n".join(p for p in (record.type.name, files, " ".join(d.code for d in record.documents),
                                    " ".join(link.label for link in record.links)) if p)
     return Entry(
-        kind=KIND, object_id=record.id, title=record.title, body=body, code=record.code,
+        kind=KIND, object_id=record.id, title=record.title, body=record.description or "", meta=meta,
+        code=record.code,
         subtitle=f"{record.type.name} · {RECORD_STATES.get(record.state, record.state)}",
         type=record.type.code, process=record.process.code if record.process else "",
         state=record.state, state_label=RECORD_STATES.get(record.state, record.state),

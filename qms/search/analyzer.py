@@ -1,7 +1,8 @@
 """Spanish text analysis: the one definition of what a "word" is, for indexing and queries.
 
 Pipeline per word: lower-case → fold accents (á→a, ñ→n, ü→u) → drop stop words →
-stem with a Snowball Spanish stemmer whose suffix tables are folded too.
+singular masculine spelling of nouns (``conflate``) → stem with a Snowball Spanish
+stemmer whose suffix tables are folded too.
 
 Why a stemmer of our own: the stock Snowball tables contain accents, so a word typed
 without them takes another path ("auditorías" → ``auditor`` but "auditoria" →
@@ -9,6 +10,16 @@ without them takes another path ("auditorías" → ``auditor`` but "auditoria" �
 ("capacitación" → ``capacitacion`` but "capacitaciones" → ``capacit``). Folding the
 *tables* as well makes both spellings take the same path. One folded suffix is left out:
 ``ió`` (preterite) would become ``io`` and cut "servicio" differently from "servicios".
+
+Why a step before the stemmer (``conflate``): Snowball reads many nouns as verbs, so
+forms of one noun split ("reclamo" → ``reclam`` but "reclamos" → ``recl``, the ``-amos``
+of "reclamamos"; "funcionario" → ``funcionari`` but "funcionaria" → ``funcion``, the
+``-aría`` of a conditional; "mujer" → ``muj`` but "mujeres" → ``mujer``). Staff search
+for nouns, so a noun's plural is brought to its singular and a feminine in ``-aria`` or
+``-era`` to its masculine before stemming; ``-z`` is spelled ``-c`` as in its plural
+("luz", "luces"). The price, accepted: a few verb forms that look like plural nouns
+("realizamos") no longer meet their infinitive. ``tests/search/test_conflation.py``
+keeps the pairs that must meet and those that must not.
 
 The engine-neutral functions (``words``, ``stem_word``, ``fold``) are what the query
 builder and the highlighter use; ``SpanishAnalyzer`` wraps the same code as a Whoosh
@@ -223,6 +234,36 @@ def stem_folded(word: str) -> str:
     return w[0]
 
 
+#: Singular words that look plural (their plural goes another way, or they have none).
+SINGULAR_ES = frozenset(
+    "interes estres ingles frances portugues japones holandes escoces cortes marques reves traves".split()
+)
+#: Consonants whose nouns make the plural with ``-es`` ("mujer"/"mujeres", "ley"/"leyes").
+_ES_PLURAL_AFTER = frozenset("rlndjy")
+
+
+def conflate(word: str) -> str:
+    """Return a folded word's singular masculine spelling, the form the stemmer is given.
+
+    Plural ``-es`` after r, l, n, d, j, y and ``-s`` after a vowel are dropped
+    ("reclamos" → "reclamo", "mujeres" → "mujer", "países" → "paise", "intereses" → "interes"); words in ``-is``,
+    ``-us`` and short ones are left alone ("análisis", "virus", "mes"; "días" → "día"); a feminine in
+    ``-aria``/``-era`` takes ``-o`` ("funcionaria" → "funcionario", "primera" →
+    "primero"); a final ``z`` becomes ``c`` ("luz" → "luc", like "luces").
+    """
+    if word in SINGULAR_ES:
+        pass
+    elif len(word) >= 5 and word.endswith("es") and (word[-3] in _ES_PLURAL_AFTER or word[:-2] in SINGULAR_ES):
+        word = word[:-2]
+    elif len(word) >= 4 and word.endswith("s") and word[-2] in "aeo":
+        word = word[:-1]
+    if word.endswith(("aria", "era")) and len(word) >= 5:
+        word = word[:-1] + "o"
+    if word.endswith("z"):
+        word = word[:-1] + "c"
+    return word
+
+
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def normalize_word(raw: str) -> str | None:
     """Return the index term for one raw word, or None for a stop word.
@@ -235,7 +276,7 @@ def normalize_word(raw: str) -> str | None:
         return None
     if not folded.isalpha():
         return folded  # numbers and mixed tokens ("01", "9001") are kept as they are
-    return stem_folded(folded)
+    return stem_folded(conflate(folded))
 
 
 def stem_word(raw: str) -> str:

@@ -69,9 +69,9 @@ def _print_report(report) -> None:
 @with_appcontext
 def sync_command(wait):
     """Apply the queued index jobs now."""
-    from qms.search.queue import sync
+    from qms.search.maintenance import sync_jobs
 
-    report = sync(wait=wait)
+    report = sync_jobs(wait=wait)
     if report.skipped:
         click.echo(f"No se aplicaron los trabajos: índice {report.skipped}.", err=True)
         sys.exit(1)

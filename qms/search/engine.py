@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qms.search import store
+from qms.search import spelling, store
 from qms.search.analyzer import fold
 from qms.search.bitsets import iter_bits, to_bits, top_bits
 from qms.search.facets import allowed_docs, facet_counts
@@ -109,7 +109,8 @@ def count(root: Path, parsed: ParsedQuery, tokens: set[str], include_archived: b
 
 
 def spelling_candidates(root: Path, word: str) -> list[str]:
-    """Return indexed words close to ``word`` (folded), most frequent first.
+    """Return indexed words close to ``word``, best first (``qms.search.spelling.rank``),
+    as they are written (with their accents).
 
     These come from every entry, visible or not: the caller must only offer a
     correction after checking that it finds something the user may see.
@@ -123,12 +124,20 @@ def spelling_candidates(root: Path, word: str) -> list[str]:
             reader = h.searcher.reader()
             if reader.frequency("spell", folded):
                 return []
-            maxdist = 1 if len(folded) <= 5 else 2
-            found = set(reader.terms_within("spell", folded, maxdist, prefix=1))
-            ranked = sorted(found, key=lambda t: -reader.doc_frequency("spell", t))
-            return ranked[:5]
+            found = reader.terms_within("spell", folded, spelling.max_edits(folded), prefix=1)
+            ranked = spelling.rank(folded, {t: reader.doc_frequency("spell", t) for t in found})
+            return [_written(reader, t) for t in ranked[:5]]
         except Exception as exc:  # noqa: BLE001 - damaged files, as in ``run``
             detail = f"{type(exc).__name__}: {exc}"
     with store.quiet_leaks():
         invalidate(root)
     raise IndexUnavailable(store.BROKEN, detail)
+
+
+def _written(reader, folded: str) -> str:
+    """Return the most used accented spelling of ``folded``, or ``folded`` if none."""
+    forms = [t.decode("utf-8") for t in reader.expand_prefix("surface", f"{folded}:")]
+    if not forms:
+        return folded
+    best = max(forms, key=lambda t: (reader.doc_frequency("surface", t), t))
+    return best.partition(":")[2]

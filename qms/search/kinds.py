@@ -39,6 +39,9 @@ from typing import Callable, Iterable, Sequence
 
 #: The visibility token every signed-in user holds.
 PUBLIC = "all"
+#: Between an entry's content and its ``meta`` in the indexed body: no word contains it,
+#: and a snippet is cut at it (``body_content``), so it shows content, never metadata.
+META_SEPARATOR = "\x1f"
 
 
 @dataclass
@@ -49,6 +52,9 @@ class Entry:
     object_id: int
     title: str
     body: str = ""
+    #: Words that describe the entry but are not its content (its type, process, regions,
+    #: file names): found like the body, never shown in a snippet.
+    meta: str = ""
     #: Human code shown and matched exactly ("PR-GT-01", "AUD-2026-03").
     code: str = ""
     #: Second line of a result ("Versión 02 · Vigente").
@@ -73,7 +79,7 @@ class Entry:
     def __post_init__(self):
         # Text pasted from other programs may come decomposed (NFD: a letter, then its
         # accent); queries are composed (``query.parse``), so both are NFC.
-        for name in ("title", "body", "code", "subtitle"):
+        for name in ("title", "body", "meta", "code", "subtitle"):
             value = getattr(self, name)
             if value:
                 setattr(self, name, unicodedata.normalize("NFC", value))
@@ -81,6 +87,16 @@ class Entry:
     @property
     def uid(self) -> str:
         return make_uid(self.kind, self.object_id)
+
+    @property
+    def indexed_body(self) -> str:
+        """Return what is searched as the body: the content, then the metadata."""
+        return f"{self.body}\n{META_SEPARATOR}\n{self.meta}" if self.meta else self.body
+
+
+def body_content(body: str) -> str:
+    """Return the content part of an indexed body (what a snippet may show)."""
+    return body.partition(META_SEPARATOR)[0]
 
 
 @dataclass(frozen=True)

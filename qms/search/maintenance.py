@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from qms.extensions import db
-from qms.search import store
+from qms.search import backends, pg_backend, pg_maintenance, pg_writer, store
 from qms.search.build import rebuild_locked
 from qms.search.kinds import all_kinds, make_uid, split_uid
 from qms.search.models import ACTION_INDEX, ACTION_REMOVE, IndexJob
-from qms.search.queue import sync, sync_locked
+from qms.search.queue import SyncReport, sync, sync_locked
 from qms.search.sessions import release_caller_session
 
 
@@ -26,6 +26,8 @@ class RebuildError(RuntimeError):
 def rebuild(wait: float = 60.0, progress=None) -> dict:
     """Rebuild under the write lock; raise RebuildError (TimeoutError: lock taken) if it cannot."""
     release_caller_session()
+    if backends.is_postgres():
+        return pg_writer.rebuild(progress=progress)  # row by row in place: no lock, no directory
     root = store.root_path()
     try:
         with store.write_lock(root, timeout=wait) as locked:
@@ -47,6 +49,15 @@ def rebuild(wait: float = 60.0, progress=None) -> dict:
     return stats
 
 
+def sync_jobs(wait: float = 30.0) -> SyncReport:
+    """Apply the queued jobs: to the Whoosh index, or to the PostgreSQL table (failed writes only)."""
+    if not backends.is_postgres():
+        return sync(wait=wait)
+    release_caller_session()
+    applied, errors = pg_writer.apply_jobs()
+    return SyncReport(applied=applied, failed=len(errors), errors=errors)
+
+
 def merge_segments(wait: float = 30.0) -> int | None:
     """Merge the small segments left by request commits; return the segment count after.
 
@@ -56,6 +67,8 @@ def merge_segments(wait: float = 30.0) -> int | None:
     """
     from whoosh.writing import MERGE_SMALL
 
+    if backends.is_postgres():
+        return None  # a table has no segments
     root = store.root_path()
     with store.write_lock(root, timeout=wait) as locked:
         if not locked:
@@ -93,9 +106,13 @@ class CheckReport:
 def check() -> CheckReport:
     """Compare the index with the database; nothing is changed."""
     release_caller_session()
-    root = store.root_path()
-    health = store.health(root)
-    report = CheckReport(health=health.state, detail=health.detail)
+    if backends.is_postgres():
+        state, detail, _rows = pg_backend.health(deep=True)
+        db.session.commit()  # ends the read the health check began
+        report = CheckReport(health=state, detail=detail)
+    else:
+        health = store.health(store.root_path())
+        report = CheckReport(health=health.state, detail=health.detail)
     with Session(db.engine) as session:
         report.pending = session.scalar(sa.select(sa.func.count(IndexJob.id))) or 0
         report.failed = session.scalar(
@@ -109,7 +126,14 @@ def check() -> CheckReport:
             else:
                 for object_id in kind.all_ids(session):
                     expected[make_uid(name, object_id)] = None
-    if not health.is_ok:
+    if backends.is_postgres():
+        if report.health == store.BROKEN:
+            return report
+        report = _compare(report, expected, pg_maintenance.indexed_fingerprints())
+        outdated = pg_maintenance.outdated_uids() & set(expected)
+        report.stale = sorted(set(report.stale) | outdated)
+        return report
+    if report.health != store.OK:
         return report
     with store.quiet_leaks(collect=False):
         try:
@@ -126,6 +150,11 @@ def check() -> CheckReport:
             gc.collect()  # Whoosh's leaked file handles, while ResourceWarning is silenced
     if report.health != store.OK:
         return report
+    return _compare(report, expected, indexed)
+
+
+def _compare(report: CheckReport, expected: dict[str, str | None], indexed: dict[str, str]) -> CheckReport:
+    """Fill in what is missing from, extra in and stale in the index."""
     report.missing = sorted(set(expected) - set(indexed))
     report.extra = sorted(set(indexed) - set(expected))
     report.stale = sorted(
@@ -150,5 +179,8 @@ def fix(report: CheckReport) -> CheckReport:
             session.add(IndexJob(kind=kind, object_id=object_id, action=ACTION_REMOVE))
         # Failed jobs get a fresh start.
         session.execute(sa.update(IndexJob).values(attempts=0, retry_after=None))
-    sync(wait=30.0, auto_rebuild=False)
+    if backends.is_postgres():
+        sync_jobs()
+    else:
+        sync(wait=30.0, auto_rebuild=False)
     return check()

@@ -1,8 +1,9 @@
 """Query compilation: which documents match each clause of a parsed query, as bitsets.
 
 Every clause is answered from posting bitsets: words from the title/body terms, codes
-from ``codekey``, phrases from ``pairs`` and, where needed, positions (``Holder.phrase_set``).
-Only a prefix runs a Whoosh query (per segment, cached like a posting list). Whoosh's
+from their keys (``codekey``, ``codepart``; ``qms.search.codeforms``), glossary
+alternatives (``AnyOf``) as the union of their options, phrases from ``pairs`` and, where needed, positions (``Holder.phrase_set``).
+Only a prefix (of a word or of a code) runs a Whoosh query (per segment, cached like a posting list). Whoosh's
 scorer never walks a whole posting list: BM25 is computed for the page's candidates
 only (``qms.search.ranking``).
 """
@@ -11,9 +12,11 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from qms.search.analyzer import words
-from qms.search.query import Code, ParsedQuery, Phrase, Prefix, Word
+from qms.search.query import AllWords, AnyOf, Code, ParsedQuery, Phrase, Prefix, Word
 from qms.search.searcher import Holder
-from qms.search.writer import codekey
+
+#: Index fields holding code keys: exact ones, then series and tails.
+CODE_FIELDS = ("codekey", "codepart")
 
 
 def _text_bits(h: Holder, stems: list[str], title_only: bool = False, within: int = -1) -> int:
@@ -40,9 +43,24 @@ def _text_bits(h: Holder, stems: list[str], title_only: bool = False, within: in
 
 
 def _has_terms(clause) -> bool:
-    if isinstance(clause, (Word, Phrase)):
+    if isinstance(clause, (Word, Phrase, AllWords)):
         return bool(words(clause.text))
+    if isinstance(clause, AnyOf):
+        return any(_has_terms(option) for option in clause.options)
     return isinstance(clause, (Prefix, Code))
+
+
+def code_docs(h: Holder, clause: Code, within: int = -1) -> int:
+    """Return the documents whose code is, begins or ends as typed (or holds it as words)."""
+    bits = 0
+    for key in clause.keys:
+        for f in CODE_FIELDS:
+            bits |= h.term_set(f, key)
+        if clause.is_prefix:
+            bits |= h.query_set(("#codeprefix", key), lambda key=key: wq.Prefix("codekey", key))
+    if not clause.is_prefix:
+        bits |= _text_bits(h, words(clause.text), within=within)
+    return bits
 
 
 def clause_docs(h: Holder, clause, within: int = -1) -> int:
@@ -56,7 +74,17 @@ def clause_docs(h: Holder, clause, within: int = -1) -> int:
     if isinstance(clause, Phrase):
         return _text_bits(h, words(clause.text), within=within)
     if isinstance(clause, Code):
-        return h.term_set("codekey", codekey(clause.text)) | _text_bits(h, words(clause.text), within=within)
+        return code_docs(h, clause, within)
+    if isinstance(clause, AnyOf):
+        bits = 0
+        for option in clause.options:
+            bits |= clause_docs(h, option, within)
+        return bits
+    if isinstance(clause, AllWords):
+        bits = within
+        for stem in words(clause.text):
+            bits &= _text_bits(h, [stem])
+        return bits
     if isinstance(clause, Prefix):
         # The unstemmed vocabulary field makes "capacitac*" meet "capacitaciones".
         return h.query_set(("#prefix", clause.text), lambda: wq.Prefix("spell", clause.text))

@@ -2,9 +2,15 @@
 
 Accepted: words, "exact phrases", prefix* (at least two letters), -excluded words,
 field filters (``tipo:PR proceso:GT estado:vigente region:RM año:2026 clase:documento
-codigo:PR-GT-01 titulo:auditoría``) and document codes (``PR-GT-01``, ``pr-gt-01``,
-``PRGT01``). Parsing never fails: a stray quote, an unknown field or a lone ``*`` is
-read as plain words.
+codigo:PR-GT-01 titulo:auditoría``) and codes, whole or in part (``PR-GT-01``,
+``pr-gt-01``, ``PRGT01``, ``PR-GT-1``, ``GT-01``, the series ``PR-GT`` or ``PR-GT*``;
+what each is looked up as is ``qms.search.codeforms``). Parsing never fails: a stray
+quote, an unknown field or a lone ``*`` is read as plain words.
+
+The tree is what every backend receives. After parsing, the service rewrites it with
+the institution's glossary (``qms.search.expansion``): a word or phrase with
+equivalents becomes an ``AnyOf``, so a backend that answers the clauses below gets
+synonyms and acronyms without knowing the glossary.
 """
 from __future__ import annotations
 
@@ -12,12 +18,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from qms.search import codeforms
 from qms.search.analyzer import fold, words
 from qms.search.schema import FILTER_FIELDS
 
 _TOKEN_RE = re.compile(r'-?[^\s:"]+:"[^"]*"|-?"[^"]*"|\S+')
 #: Codes look like PR-GT-01, AUD-2026-03, PNC-2026-007 (or the same without dashes).
 CODE_RE = re.compile(r"^[A-Za-z]{2,4}(?:[-_./ ]?[A-Za-z0-9]{1,6}){1,3}$")
+#: A series without its number: PR-GT, AUD-2026 is a code already (it has digits).
+SERIES_RE = re.compile(r"^[A-Za-z]{2,4}(?:[-_./][A-Za-z]{2,5}){1,2}$")
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_ALPHA = re.compile(r"[^\W\d_]")
 
@@ -40,7 +49,41 @@ class Prefix:
 
 @dataclass(frozen=True)
 class Code:
-    text: str  # as typed
+    text: str  # as typed, without a final star
+    #: Typed with a final star ("PR-GT*"): every code that begins so.
+    is_prefix: bool = False
+
+    @property
+    def keys(self) -> set[str]:
+        """The code keys it looks up (``codeforms.query_keys``)."""
+        return codeforms.query_keys(self.text)
+
+
+@dataclass(frozen=True)
+class AllWords:
+    """Words typed without quotes that read as a glossary expression: all of them, anywhere.
+
+    Only inside an ``AnyOf`` (as typed: "plan anual de capacitación" keeps meaning every
+    word, while its equivalent "PAC" is an alternative).
+    """
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """A word or phrase as typed and its glossary equivalents: any of them matches.
+
+    ``options`` are ``Word``, ``Phrase`` and ``AllWords`` clauses, the typed one first; a
+    phrase option must match as a phrase ("PAC" → "plan anual de capacitación").
+    """
+
+    typed: object
+    options: tuple
+
+    @property
+    def text(self) -> str:
+        return self.typed.text
 
 
 @dataclass
@@ -56,16 +99,28 @@ class ParsedQuery:
         return not self.clauses and not self.filters
 
     def plain_words(self) -> list[str]:
-        """Return the free words typed (for suggestions), folded."""
+        """Return the free words typed (for suggestions), folded; glossary words are not."""
         return [fold(c.text) for c in self.clauses if isinstance(c, Word)]
 
-    def stems(self) -> set[str]:
-        """Return every index term the clauses look for (for highlighting)."""
-        out: set[str] = set()
+    def alternatives(self) -> list:
+        """Return the clauses with each ``AnyOf`` opened into its options."""
+        out = []
         for clause in self.clauses:
-            if isinstance(clause, (Word, Phrase, Code)):
+            out.extend(clause.options if isinstance(clause, AnyOf) else (clause,))
+        return out
+
+    def stems(self) -> set[str]:
+        """Return the index terms to mark wherever they occur (words and codes, not phrases)."""
+        out: set[str] = set()
+        for clause in self.alternatives():
+            if isinstance(clause, (Word, Code, AllWords)):
                 out.update(words(clause.text))
         return out
+
+    def phrases(self) -> list[tuple[str, ...]]:
+        """Return the phrases to mark as a whole, as stem sequences (for highlighting)."""
+        found = (tuple(words(c.text)) for c in self.alternatives() if isinstance(c, Phrase))
+        return [stems for stems in found if stems]
 
     def prefixes(self) -> list[str]:
         return [c.text for c in self.clauses if isinstance(c, Prefix)]
@@ -76,12 +131,20 @@ def looks_like_code(token: str) -> bool:
     return bool(CODE_RE.match(token) and _HAS_DIGIT.search(token) and _HAS_ALPHA.search(token[:2]))
 
 
+def looks_like_series(token: str) -> bool:
+    """Return whether ``token`` may name a series of codes without its number ("PR-GT")."""
+    return bool(SERIES_RE.match(token))
+
+
 def _word_clause(token: str):
     token = token.strip(".,;()[]{}¿?¡!'")
     if not token:
         return None
-    if looks_like_code(token):
+    if looks_like_code(token) or looks_like_series(token):
         return Code(token)
+    starred = token.rstrip("*")
+    if starred != token and (looks_like_code(starred) or looks_like_series(starred)):
+        return Code(starred, is_prefix=True)
     if token.endswith("*"):
         stem = fold(token.rstrip("*"))
         if len(stem) >= 2 and stem.isalnum():

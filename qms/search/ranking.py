@@ -13,13 +13,15 @@ from qms.search.analyzer import words
 from qms.search.bitsets import iter_bits, top_bits
 from qms.search.matching import clause_docs
 from qms.search.postings import read_postings
-from qms.search.query import Code, ParsedQuery, Phrase, Prefix, Word
+from qms.search.query import AllWords, Code, ParsedQuery, Phrase, Prefix, Word
 from qms.search.searcher import Holder
 from qms.search.segcache import SCORED_FIELDS
-from qms.search.writer import codekey
 
 #: Score multiplier of an exact code match: the coded object comes first.
 CODE_BOOST = 50.0
+#: Score multiplier of a series or tail match ("PR-GT", "GT-01"): behind an exact code,
+#: ahead of entries that only mention the code's parts as words.
+CODE_PART_BOOST = 10.0
 
 #: Above this many matches, BM25 scores only a pre-ranked pool of candidates.
 RERANK_POOL = 300
@@ -57,8 +59,9 @@ def _pool(h: Holder, parsed: ParsedQuery, matched: int, size: int) -> list[int]:
     pool = 0
     for clause in parsed.clauses:
         if isinstance(clause, Code):
-            pool |= matched & h.term_set("codekey", codekey(clause.text))
-    titles = [h.term_set("title", t) for c in parsed.clauses if isinstance(c, (Word, Phrase, Code))
+            for key in clause.keys:
+                pool |= matched & (h.term_set("codekey", key) | h.term_set("codepart", key))
+    titles = [h.term_set("title", t) for c in parsed.alternatives() if isinstance(c, (Word, Phrase, Code, AllWords))
               for t in words(c.text)]
     if titles:
         in_all = matched
@@ -89,10 +92,12 @@ def _take(bits: int, n: int) -> int:
 
 def _scored_terms(parsed: ParsedQuery):
     """Yield (field, term, boost) whose BM25 scores add up to a document's score."""
-    for clause in parsed.clauses:
+    for clause in parsed.alternatives():
         if isinstance(clause, Code):
-            yield "codekey", codekey(clause.text), CODE_BOOST
-        if isinstance(clause, (Word, Phrase, Code)):
+            for key in sorted(clause.keys):
+                yield "codekey", key, CODE_BOOST
+                yield "codepart", key, CODE_PART_BOOST
+        if isinstance(clause, (Word, Phrase, Code, AllWords)):
             fields_ = ("title",) if getattr(clause, "title_only", False) else ("title", "body")
             for stem in dict.fromkeys(words(clause.text)):
                 for f in fields_:

@@ -18,7 +18,7 @@ from whoosh.system import _INT_SIZE, pack_uint
 
 from qms.search.analyzer import SpanishAnalyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Fields a user may filter on, by the names typed in the search box (Spanish and English).
 FILTER_FIELDS = {
@@ -70,8 +70,11 @@ def build_schema() -> fields.Schema:
         uid=fields.ID(unique=True, stored=True),
         kind=fields.ID(stored=True),
         code=fields.ID(stored=True),
-        #: Code folded to letters and digits ("prgt01"): "PR-GT-01", "pr-gt-01", "PRGT01" all meet.
-        codekey=fields.ID(),
+        #: The code's exact keys ("prgt01", "prgt1"), see ``qms.search.codeforms``: "PR-GT-01",
+        #: "pr-gt-01", "PRGT01" and "PR-GT-1" all meet.
+        codekey=fields.KEYWORD(),
+        #: The code's series and tails ("pr", "prgt", "gt01", "gt1"): "PR-GT", "GT-01".
+        codepart=fields.KEYWORD(),
         title=_text(analyzer, stored=True, field_boost=3.0),
         body=_text(analyzer, stored=True),
         #: Adjacent pairs of the generation's most common stems ("sistem_gestion"), see
@@ -79,6 +82,9 @@ def build_schema() -> fields.Schema:
         pairs=fields.KEYWORD(),
         #: Unstemmed folded words, the vocabulary of "¿Quiso decir …?".
         spell=fields.KEYWORD(scorable=False),
+        #: ``folded:written`` of words written with accents ("evaluacion:evaluación"), so a
+        #: suggestion is shown as it is written.
+        surface=fields.KEYWORD(scorable=False),
         subtitle=fields.STORED(),
         link=fields.STORED(),
         fp=fields.STORED(),

@@ -1,6 +1,7 @@
 """The one entry point for searching: ``search(user, SearchRequest) -> SearchResult``.
 
-It parses the text, asks the engine for the hits the user's visibility tokens allow,
+It parses the text and rewrites it with the institution's glossary (synonyms and
+acronyms, ``qms.search.expansion``), asks the engine for the hits the user's visibility tokens allow,
 re-checks the page hits with each kind's own permission function, builds snippets and
 the "¿Quiso decir …?" suggestion, and falls back to a plain database query (with a
 notice) when the index cannot be used — a search page never fails because of the index.
@@ -16,16 +17,18 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from qms.extensions import db
-from qms.search import engine, store
+from qms.search import backends, engine, glossary, store
 from qms.search.analyzer import stem_word
+from qms.search.expansion import expand
 from qms.search.kinds import Entry, all_kinds, split_uid, user_tokens
-from qms.search.query import ParsedQuery, Word, parse
+from qms.search.query import AnyOf, ParsedQuery, Word, parse
 from qms.search.snippets import highlight, snippet
 from qms.search.timing import day_to_date
 
 log = logging.getLogger(__name__)
 
-#: Fewer results than this and a spelling suggestion is looked for.
+#: Fewer results than this and a spelling suggestion is looked for (and always when no
+#: entry had every word: the results then come from a relaxed match).
 SUGGEST_BELOW = 3
 
 DEGRADED_NOTICE = (
@@ -95,15 +98,22 @@ class SearchResult:
     #: True when changes wait to reach the index: results may miss the latest ones.
     is_lagging: bool = False
     notice: str = ""
+    #: What the glossary added: (as typed, [equivalents searched too]), to say so on the page.
+    expansions: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.request.per_page))
 
 
+def parse_expanded(text: str) -> ParsedQuery:
+    """Return ``text`` parsed and rewritten with the glossary: what every backend receives."""
+    return expand(parse(text), glossary.current())
+
+
 def search(user, request: SearchRequest) -> SearchResult:
     """Return the results ``user`` may see for ``request``."""
-    parsed = parse(request.text)
+    parsed = parse_expanded(request.text)
     filters = normalize_filters({**_merge(parsed.filters, request.filters)})
     result = SearchResult(request=request)
     tokens = user_tokens(user)
@@ -113,9 +123,10 @@ def search(user, request: SearchRequest) -> SearchResult:
     from qms.search.queue import drain_if_stale, oldest_pending_seconds
 
     try:
-        drain_if_stale()
+        if not backends.is_postgres():
+            drain_if_stale()  # the PostgreSQL backend has no queue to drain
         per_page = max(1, min(request.per_page, 100))
-        out = engine.run(
+        out = backends.engine().run(
             root, parsed, tokens, filters=filters, include_archived=request.include_archived,
             offset=(max(request.page, 1) - 1) * per_page, limit=per_page, sort=request.sort,
         )
@@ -123,11 +134,12 @@ def search(user, request: SearchRequest) -> SearchResult:
         log.warning("search: index unavailable (%s); using the database", exc.detail or exc.state)
         return _fallback(user, parsed, request, result)
     result.total, result.is_relaxed = out.total, out.is_relaxed
+    result.expansions = [(c.text, [o.text for o in c.options[1:]]) for c in parsed.clauses if isinstance(c, AnyOf)]
     result.hits = _hits(user, parsed, out.hits)
     result.facets = _facets(out.facets, filters)
-    if result.total < SUGGEST_BELOW:
+    if result.total < SUGGEST_BELOW or result.is_relaxed:
         try:
-            result.suggestion = _suggest(root, parsed, tokens, request.include_archived, result.total)
+            result.suggestion = _suggest(root, parsed, tokens, request.include_archived, result)
         except engine.IndexUnavailable as exc:
             log.warning("search: index unavailable while suggesting (%s)", exc.detail or exc.state)
     waited = oldest_pending_seconds()
@@ -193,7 +205,7 @@ def _hits(user, parsed: ParsedQuery, engine_hits) -> list[Hit]:
     for kind, ids in by_kind.items():
         if kind in kinds:
             visible |= {(kind, i) for i in kinds[kind].visible_ids(db.session, user, ids)}
-    stems, prefixes = parsed.stems(), parsed.prefixes()
+    stems, prefixes, phrases = parsed.stems(), parsed.prefixes(), parsed.phrases()
     hits = []
     for h in engine_hits:
         kind, ident = split_uid(h.uid)
@@ -202,10 +214,10 @@ def _hits(user, parsed: ParsedQuery, engine_hits) -> list[Hit]:
         f = h.fields
         hits.append(Hit(
             uid=h.uid, kind=kind, kind_label=kinds[kind].label, object_id=ident,
-            code=f.get("code", ""), title=highlight(f.get("title", ""), stems, prefixes),
+            code=f.get("code", ""), title=highlight(f.get("title", ""), stems, prefixes, phrases),
             subtitle=f.get("subtitle", ""), state=f.get("state", ""),
             state_label=f.get("state_label", ""),
-            snippet=snippet(f.get("body", ""), stems, prefixes),
+            snippet=snippet(f.get("body", ""), stems, prefixes, phrases=phrases),
             url=_url(f.get("link") or {}), date=day_to_date(f.get("day")),
             score=round(h.score, 3), is_archived=f.get("state") in ("obsolete", "withdrawn"),
         ))
@@ -226,41 +238,68 @@ def _facets(counts: dict[str, dict[str, int]], filters: dict) -> dict[str, list[
     return out
 
 
-def _suggest(root, parsed: ParsedQuery, tokens, include_archived, total) -> str | None:
-    """Return a corrected query that finds more entries the user may see, or None."""
+def _suggest(root, parsed: ParsedQuery, tokens, include_archived, found: SearchResult) -> str | None:
+    """Return a corrected query that finds more entries the user may see, or None.
+
+    Only typed words are corrected; a glossary word is not a typo (it was expanded).
+    """
     words_ = [c for c in parsed.clauses if isinstance(c, Word)]
     if not words_:
         return None
     replacements = {}
     for clause in words_:
-        candidates = engine.spelling_candidates(root, clause.text)
+        candidates = backends.engine().spelling_candidates(root, clause.text)
         if candidates:
             replacements[clause.text] = candidates
     if not replacements:
         return None
-    text = parsed.raw
+    text, best = parsed.raw, _quality(found.total, found.is_relaxed)
     for typed, candidates in replacements.items():
         for candidate in candidates:
             trial = text.replace(typed, candidate, 1)
-            # Only a correction that finds something *this user* may see is offered.
-            if engine.count(root, parse(trial), tokens, include_archived) > total:
-                text = trial
+            # Only a correction that finds something *this user* may see is offered: more
+            # entries, or every word where the typed query matched only some.
+            out = backends.engine().run(root, parse_expanded(trial), tokens, filters={}, include_archived=include_archived,
+                             offset=0, limit=0, with_facets=False)
+            if _quality(out.total, out.is_relaxed) > best:
+                text, best = trial, _quality(out.total, out.is_relaxed)
                 break
     return text if text != parsed.raw else None
+
+
+def _quality(total: int, is_relaxed: bool) -> tuple:
+    """Order results for suggestions: something beats nothing, every word beats some, then more."""
+    return total > 0, not is_relaxed, total
+
+
+#: Glossary alternatives the database fallback tries, at most (each is one query per kind).
+FALLBACK_TEXTS = 4
+
+
+def fallback_texts(parsed: ParsedQuery) -> list[str]:
+    """Return the texts the database fallback searches: the words typed and, for glossary
+    words, their equivalents ("queja" → "queja", "reclamo", "reclamación")."""
+    texts = [""]
+    for clause in parsed.clauses:
+        options = clause.options if isinstance(clause, AnyOf) else (clause,)
+        texts = [f"{t} {o.text}".strip() for t in texts for o in options if hasattr(o, "text")][:FALLBACK_TEXTS]
+    return texts or [""]
 
 
 def _fallback(user, parsed: ParsedQuery, request: SearchRequest, result: SearchResult) -> SearchResult:
     result.is_degraded = True
     result.notice = DEGRADED_NOTICE
-    text = " ".join(c.text for c in parsed.clauses if hasattr(c, "text"))
-    entries: list[Entry] = []
+    entries: dict[str, Entry] = {}
     limit = max(1, min(request.per_page, 100))
     try:
-        for kind in all_kinds().values():
-            entries += kind.fallback(db.session, user, text, limit, request.include_archived)
+        for text in fallback_texts(parsed):
+            for kind in all_kinds().values():
+                for e in kind.fallback(db.session, user, text, limit, request.include_archived):
+                    entries.setdefault(e.uid, e)
     except Exception:  # noqa: BLE001 - even the fallback must not break the page
         log.exception("search: database fallback failed")
         db.session.rollback()
+    entries = list(entries.values())
     kinds = all_kinds()
     result.total = len(entries)
     result.hits = [
@@ -324,6 +363,10 @@ def health_report() -> dict:
     ``state`` is ``ok``, ``missing``, ``outdated``, ``broken`` or ``locked`` (a writer
     has held the lock too long: changes wait in the queue and searches say so).
     """
+    if backends.is_postgres():
+        from qms.search.pg_maintenance import health_report as pg_report
+
+        return pg_report()
     root = store.root_path()
     try:
         found = store.health(root, deep=True)
@@ -331,7 +374,7 @@ def health_report() -> dict:
         holder = store.lock_holder(root)
     except OSError as exc:
         state, detail, holder = store.BROKEN, f"{type(exc).__name__}: {exc}", None
-    report = {"state": state, "detail": detail, "writer": None}
+    report = {"state": state, "detail": detail, "writer": None, "backend": "whoosh"}
     if holder is not None:
         report["writer"] = {"pid": holder.pid, "seconds": round(holder.seconds)}
         stuck = current_app.config.get("SEARCH_LOCK_STUCK_SECONDS", LOCK_STUCK_SECONDS)

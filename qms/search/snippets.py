@@ -3,7 +3,9 @@
 Whoosh's highlighter re-analyses the whole stored text of every hit through its filter
 chain; this one finds candidate words with one accent- and case-blind regular
 expression, checks only those with the cached ``normalize_word``, stops once it has
-enough matches, and returns escaped HTML with ``<mark>`` around matched words.
+enough matches, and returns escaped HTML with ``<mark>`` around matched words. A
+phrase is marked as one span where its words stand together (stop words between them
+included: "<mark>plan anual de capacitación</mark>"), not word by word elsewhere.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from qms.search.analyzer import WORD_RE, fold, normalize_word
+from qms.search.kinds import body_content
 
 #: Characters of context in a snippet.
 WIDTH = 220
@@ -88,6 +91,53 @@ def _matches_slow(text: str, stems: set[str], prefixes: list[str], limit: int) -
     return spans
 
 
+def _phrase_spans(text: str, phrases: list[tuple[str, ...]], limit: int) -> list[tuple[int, int]]:
+    """Return the spans where a phrase's stems follow each other (stop words skipped)."""
+    spans = []
+    for stems in phrases:
+        for match in _candidates_re((_stem_prefix(stems[0]),)).finditer(text):
+            if normalize_word(match.group()) != stems[0]:
+                continue
+            end = _phrase_end(text, match.end(), stems[1:])
+            if end is not None:
+                spans.append((match.start(), end))
+                if len(spans) >= limit:
+                    return spans
+    return spans
+
+
+def _phrase_end(text: str, pos: int, rest: tuple[str, ...]) -> int | None:
+    """Return where the phrase ends if the words after ``pos`` are ``rest``, else None."""
+    end = pos
+    if not rest:
+        return end
+    wanted = iter(rest)
+    expected = next(wanted)
+    for match in WORD_RE.finditer(text, pos):
+        term = normalize_word(match.group())
+        if term is None:
+            continue  # a stop word holds no position: "plan anual de capacitación"
+        if term != expected:
+            return None
+        end = match.end()
+        expected = next(wanted, None)
+        if expected is None:
+            return end
+    return None
+
+
+def _all_spans(text: str, stems: set[str], prefixes: list[str], phrases, limit: int) -> list[tuple[int, int]]:
+    """Return the phrase spans and the word spans outside them, in order, without overlaps."""
+    spans = sorted(_phrase_spans(text, phrases, limit) if phrases else [])
+    spans += _matches(text, stems, prefixes, limit)
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if out and a < out[-1][1]:
+            continue  # inside a phrase already marked
+        out.append((a, b))
+    return out[:limit]
+
+
 def _mark(text: str, spans: list[tuple[int, int]], start: int, end: int) -> Markup:
     out, cursor = [], start
     for a, b in spans:
@@ -100,16 +150,21 @@ def _mark(text: str, spans: list[tuple[int, int]], start: int, end: int) -> Mark
     return Markup("").join(out)
 
 
-def highlight(text: str, stems: set[str], prefixes: list[str] | None = None) -> Markup:
+def highlight(text: str, stems: set[str], prefixes: list[str] | None = None, phrases=None) -> Markup:
     """Return the whole (short) ``text`` with matches marked, e.g. a title."""
     text = text or ""
-    return _mark(text, _matches(text, stems, prefixes or [], 1000), 0, len(text))
+    return _mark(text, _all_spans(text, stems, prefixes or [], phrases, 1000), 0, len(text))
 
 
-def snippet(text: str, stems: set[str], prefixes: list[str] | None = None, width: int = WIDTH) -> Markup:
-    """Return the window of ``text`` with the most matches, marked; the start if none."""
-    text = " ".join((text or "").split())
-    spans = _matches(text, stems, prefixes or [], MAX_MATCHES)
+def snippet(text: str, stems: set[str], prefixes: list[str] | None = None, width: int = WIDTH,
+            phrases=None) -> Markup:
+    """Return the window of ``text`` with the most matches, marked; the start if none.
+
+    ``text`` is an indexed body: only its content is shown, never its metadata
+    (``kinds.body_content``). ``phrases`` are stem sequences to mark as a whole.
+    """
+    text = " ".join(body_content(text or "").split())
+    spans = _all_spans(text, stems, prefixes or [], phrases, MAX_MATCHES)
     if not spans:
         end = _word_end(text, min(len(text), width))
         return escape(text[:end]) + (Markup(" …") if end < len(text) else Markup(""))

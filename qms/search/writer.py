@@ -5,8 +5,10 @@ Callers hold the write lock (``store.write_lock``) before calling anything here.
 from __future__ import annotations
 
 import contextlib
+from functools import lru_cache
 from datetime import date, datetime
 
+from qms.search import codeforms
 from qms.search.analyzer import WORD_RE, STOP_WORDS, common_pairs, fold_word, frequent_stems
 from qms.search.kinds import Entry, make_uid
 from qms.search.timing import EPOCH
@@ -14,7 +16,7 @@ from qms.search.timing import EPOCH
 
 def codekey(code: str) -> str:
     """Return a code folded to letters and digits ("PR-GT-01" → "prgt01")."""
-    return "".join(ch for ch in fold_word(code) if ch.isalnum())
+    return codeforms.compact(code)
 
 
 def _day(value: date | datetime | None) -> int | None:
@@ -25,15 +27,30 @@ def _day(value: date | datetime | None) -> int | None:
     return (value - EPOCH).days
 
 
-def spell_words(*texts: str) -> str:
-    """Return the distinct folded words of ``texts`` (the suggestion vocabulary)."""
-    seen = set()
+def _vocabulary(texts) -> tuple[set[str], set[str]]:
+    """Return the folded words of ``texts`` (the suggestion vocabulary) and, for those
+    written with accents, ``folded:written`` ("evaluacion:evaluación"), so a suggestion
+    found among folded words is shown as it is written."""
+    seen, written = set(), set()
     for text in texts:
         for match in WORD_RE.finditer(text):
-            word = fold_word(match.group())
-            if len(word) > 3 and word.isalpha() and word not in STOP_WORDS:
+            word, form = vocabulary_word(match.group())
+            if word is not None:
                 seen.add(word)
-    return " ".join(seen)
+                if form is not None:
+                    written.add(form)
+    return seen, written
+
+
+@lru_cache(maxsize=200_000)
+def vocabulary_word(raw: str) -> tuple[str | None, str | None]:
+    """Return (folded word, ``folded:written`` or None) of one raw word, or (None, None)
+    for a word too short, not alphabetic or a stop word (cached: corpora repeat words)."""
+    word = fold_word(raw)
+    if len(word) <= 3 or not word.isalpha() or word in STOP_WORDS:
+        return None, None
+    lower = raw.lower()
+    return word, (f"{word}:{lower}" if lower != word else None)
 
 
 #: How many of the most common stems get "common grams" (``analyzer.common_pairs``).
@@ -47,6 +64,11 @@ def choose_common(entries) -> list[str]:
     return frequent_stems((f"{e.title}\n{e.body}" for e in entries), COMMON_STEMS)
 
 
+def _vocabulary_fields(entry: Entry) -> dict:
+    seen, written = _vocabulary((entry.title, entry.indexed_body))
+    return {"spell": " ".join(seen), "surface": " ".join(written)}
+
+
 def to_document(entry: Entry, common: frozenset[str] = frozenset()) -> dict:
     """Return the Whoosh field values of ``entry`` (``common``: the generation's common stems)."""
     day = _day(entry.date)
@@ -54,11 +76,12 @@ def to_document(entry: Entry, common: frozenset[str] = frozenset()) -> dict:
         "uid": entry.uid,
         "kind": entry.kind,
         "code": entry.code,
-        "codekey": codekey(entry.code),
+        "codekey": " ".join(sorted(codeforms.exact_keys(entry.code))),
+        "codepart": " ".join(sorted(codeforms.partial_keys(entry.code))),
         "title": entry.title,
-        "body": entry.body,
-        "spell": spell_words(entry.title, entry.body),
-        "pairs": " ".join(common_pairs(entry.title, common) | common_pairs(entry.body, common)),
+        "body": entry.indexed_body,
+        **_vocabulary_fields(entry),
+        "pairs": " ".join(common_pairs(entry.title, common) | common_pairs(entry.indexed_body, common)),
         "subtitle": entry.subtitle,
         "link": entry.link,
         "fp": entry.fingerprint,

@@ -78,3 +78,19 @@ def test_users_create_from_the_command_line(app):
     assert "quality" in result.output and "author" in result.output
     bad = runner.invoke(users_create, ["mrojas", "--name", "Otra", "--role", "staff", "--password", "una-clave-larga"])
     assert bad.exit_code != 0 and "no se reutilizan" in bad.output
+
+
+def test_glossary_migration_gives_the_quality_role_its_permission(app, empty_db):
+    """GIVEN an installation made before the glossary, whose quality role lacks the
+    permission WHEN it is migrated THEN the role may keep the glossary, and no other role may."""
+    from flask_migrate import upgrade
+
+    upgrade(revision="5b1e0c7d9a42")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO roles (name, label, permissions) VALUES "
+                             "('quality', 'Calidad', '[\"capa.manage\"]'), ('staff', 'Funcionario', '[]')"))
+    upgrade()
+    with db.engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT name, permissions FROM roles")).all())
+    as_list = {name: (json.loads(p) if isinstance(p, str) else p) for name, p in rows.items()}
+    assert as_list == {"quality": ["capa.manage", "glossary.manage"], "staff": []}

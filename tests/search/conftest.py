@@ -6,6 +6,46 @@ import pytest
 from qms.extensions import db
 
 
+def _backends() -> list[str]:
+    from tests.conftest import BACKENDS
+
+    return ["whoosh"] + (["postgres"] if "postgresql" in BACKENDS else [])
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave out the one impossible pairing, the PostgreSQL backend on a SQLite database."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        impossible = params.get("search_backend") == "postgres" and params.get("database_url") == "sqlite"
+        (dropped if impossible else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(params=_backends())
+def search_backend(request, database_url):
+    """The search backend a test runs on: ``whoosh`` always, ``postgres`` on a PostgreSQL test database.
+
+    A test (or module, ``pytest.mark.usefixtures("search_backend")``) that asks for it runs
+    on each; every other search test runs on Whoosh, the backend its internals are about.
+    """
+    if request.param == "postgres" and not database_url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL search backend needs a PostgreSQL database")
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def _choose_search_backend(request):
+    """Point the app at the test's backend before anything is indexed."""
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    wanted = request.getfixturevalue("search_backend") if "search_backend" in request.fixturenames else "whoosh"
+    app.config["SEARCH_BACKEND"] = wanted
+
+
 @pytest.fixture(autouse=True)
 def _close_searchers():
     """Close this process's searchers after each test (each test has its own index)."""
@@ -69,10 +109,10 @@ def make_doc(app, users, process):
     from qms.documents.models import DocumentType
     from qms.timeutil import today_local
 
-    def factory(title, state="draft", sections=None, type_code="PR", regions=()):
+    def factory(title, state="draft", sections=None, type_code="PR", regions=(), in_process=None):
         author = users["author"]
         doc_type = db.session.scalar(sa.select(DocumentType).where(DocumentType.code == type_code))
-        document = service.create_document(author, doc_type=doc_type, process=process, title=title,
+        document = service.create_document(author, doc_type=doc_type, process=in_process or process, title=title,
                                            regions=regions)
         version = document.versions[0]
         service.save_draft(author, version, title=title, sections=sections or {"objetivo": title},

@@ -106,7 +106,8 @@ def test_stale_lock_from_a_killed_process_does_not_block(app, corpus, make_doc, 
 def test_two_processes_writing_at_once(app, corpus, users, search_as, database_url):
     """GIVEN two processes creating and committing documents at the same time
     THEN neither fails, and once the queue is drained every document is in the index."""
-    config = {k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "INDEX_PATH", "STORAGE_PATH", "SECRET_KEY")}
+    config = {k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "INDEX_PATH", "STORAGE_PATH", "SECRET_KEY",
+                                         "SEARCH_BACKEND")}
     config.update(INSTANCE_PATH=str(index_root(app).parent / "instance"), SEARCH_LOCK_WAIT=0.2, TESTING=True)
     root_dir = Path(__file__).resolve().parents[2]
     procs = [

@@ -7,6 +7,8 @@ from freezegun import freeze_time
 from qms.extensions import db
 from tests.audits.factories import NOON, load_record_types, nonconformity, own_process, started_audit
 
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 
 @pytest.fixture(autouse=True)
 def record_types(app):

@@ -4,6 +4,8 @@ import pytest
 from qms.extensions import db
 from tests.search.conftest import codes
 
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 DRAFT_READERS = {"quality", "author", "reviewer", "approver", "auditor"}
 
 

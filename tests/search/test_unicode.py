@@ -2,8 +2,12 @@
 whether the query or the indexed text came that way."""
 import unicodedata
 
+import pytest
+
 from qms.search.analyzer import words
 from tests.search.conftest import codes
+
+pytestmark = pytest.mark.usefixtures("search_backend")
 
 
 def nfd(text: str) -> str:

@@ -12,6 +12,7 @@ def staff_client(client, login, users):
     return client
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_results_page_shows_facets_snippets_and_links(corpus, staff_client):
     page = staff_client.get("/buscar?q=auditorias")
     html = page.get_data(as_text=True)
@@ -22,6 +23,7 @@ def test_results_page_shows_facets_snippets_and_links(corpus, staff_client):
     assert "reestructuraci" not in html
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_typed_code_jumps_to_the_document(corpus, staff_client):
     for typed in ("PR-GT-02", "pr-gt-02", "PRGT02"):
         response = staff_client.get(f"/buscar?q={typed}")
@@ -29,6 +31,7 @@ def test_typed_code_jumps_to_the_document(corpus, staff_client):
         assert response.headers["Location"].endswith("/documentos/PR-GT-02")
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_code_of_an_invisible_draft_does_not_jump(corpus, staff_client):
     code = corpus["borrador"].code
     response = staff_client.get(f"/buscar?q={code}")
@@ -36,6 +39,7 @@ def test_code_of_an_invisible_draft_does_not_jump(corpus, staff_client):
     assert 'data-search-total="0"' in response.get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_chip_filter_and_archived_switch(corpus, make_doc, staff_client):
     make_doc("Instructivo de archivo antiguo", "obsolete")
     html = staff_client.get("/buscar?q=instructivo&buscar=1").get_data(as_text=True)
@@ -46,6 +50,7 @@ def test_chip_filter_and_archived_switch(corpus, make_doc, staff_client):
     assert 'aria-current="true"' in html
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_malformed_query_renders(corpus, staff_client):
     for text in ('"sin cierre', "((( ]]]", "tipo:", "*", "-"):
         assert staff_client.get("/buscar", query_string={"q": text}).status_code == 200
@@ -55,6 +60,7 @@ def test_search_requires_login(client, app):
     assert client.get("/buscar?q=x").status_code == 302
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_cli_query_as_user_json(app, corpus, users):
     runner = app.test_cli_runner()
     result = runner.invoke(search_group, ["query", "reestructuración", "--user", "staff", "--json"])
@@ -90,6 +96,7 @@ def test_cli_rebuild_check_fix_sync(app, corpus):
     assert result.exit_code == 0 and "aplicados: 0" in result.output
 
 
+@pytest.mark.usefixtures("search_backend")
 def test_cli_query_takes_words_beginning_with_a_dash(app, corpus, users):
     runner = app.test_cli_runner()
     plain = json.loads(runner.invoke(search_group, ["query", "procedimiento", "--json"]).output)["total"]
