@@ -31,7 +31,7 @@ def _bars(labels, values, label: str, **extra) -> dict:
 def charts(year: int, series) -> dict:
     """The dashboard's figures for ``year`` (documents, CAPA, PNC, findings, and the indicators' ``series``)."""
     document_states = documents.version_state_counts()
-    due = documents.review_due()
+    due = documents.review_due_counts()
     capa = actions.state_and_age_counts()
     pnc = nonconformities.per_month_and_process(year)
     clauses = audits.findings_by_clause(year)
@@ -39,7 +39,7 @@ def charts(year: int, series) -> dict:
     acks, ack_total = documents.pending_acknowledgements()
     return {
         "documents": _bars(document_states, document_states.values(), "Versiones"),
-        "reviews_overdue": len(due["overdue"]), "reviews_soon": len(due["soon"]),
+        "reviews_overdue": due["overdue"], "reviews_soon": due["soon"],
         "capa_states": _bars(capa["states"], capa["states"].values(), "Acciones"),
         "capa_ages": _bars(capa["ages"], capa["ages"].values(), "Acciones abiertas"),
         "capa_open": sum(capa["ages"].values()),

@@ -167,6 +167,7 @@ def test_the_dashboard_shows_the_traffic_light(app, client, login, indicator, us
     page = client.get("/tablero?year=2026").get_data(as_text=True)
     assert "No cumple: <strong>1</strong>" in page
     assert 'data-band="fails"' in page and "vendor/chartjs/chart.umd.min.js" in page
+    assert "Revisiones periódicas</a>: <strong>0</strong> vencidas" in page  # counted in SQL, no list
 
 
 def test_the_cli_lists_and_exports(app, indicator, users, tmp_path):
