@@ -62,8 +62,9 @@ def confirm(token: str):
     done = staged.add_progress(result.imported, result.versions)
     if result.pending:
         total = len(done["imported"]) + result.pending
-        return render_template("documents/import_progress.html", token=token, confirm=CsrfForm(),
-                               done=len(done["imported"]), total=total)
+        return render_template("import_progress.html", noun="documentos", confirm=CsrfForm(),
+                               action=url_for("legacy_import.confirm", token=token), done=len(done["imported"]),
+                               total=total)
     staged.save_summary({**done, "skipped": [c for c in result.skipped if c not in done["imported"]],
                          "problems": [[row, code, text] for row, code, text in plan.problems()]})
     flash(f"Se importaron {len(done['imported'])} documentos ({done['versions']} versiones).", "success")

@@ -1,6 +1,8 @@
 """The quality committee's wizard to import existing records: upload, dry run, confirm, summary."""
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from qms.core import permissions as P
@@ -14,6 +16,8 @@ from qms.storage.import_forms import ImportUploadForm, review_upload
 from qms.web import acting_user, permission_required
 
 bp = Blueprint("records_import", __name__, url_prefix="/registros/importar")
+#: Seconds of importing per request: well inside gunicorn's worker timeout (60 s).
+SLICE_SECONDS = 20
 
 
 def _plan(staged, bundle):
@@ -32,6 +36,7 @@ def start():
 @bp.route("/<token>/confirmar", methods=["POST"])
 @permission_required(P.RECORD_MANAGE)
 def confirm(token: str):
+    """Import one slice (``SLICE_SECONDS``); the progress page sends the next until all is done."""
     try:
         staged = staging.load(token)
     except NotFound:
@@ -39,15 +44,24 @@ def confirm(token: str):
     if not CsrfForm().validate_on_submit():
         abort(400)
     if staged.summary() is None:
+        left: list = []
         try:
             bundle = ZipBundle(staged.zip_data)
             plan = _plan(staged, bundle)
-            codes = legacy_import.apply(acting_user(), plan, bundle, commit=db.session.commit)
+            codes = legacy_import.apply(acting_user(), plan, bundle, commit=db.session.commit,
+                                        deadline=time.monotonic() + SLICE_SECONDS, left=left)
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
             return redirect(url_for("records_import.start"))
-        staged.save_summary({"imported": codes, "skipped": len(plan.skipped),
+        done = staged.add_progress(codes, 0)
+        if left:
+            return render_template("import_progress.html", noun="registros", confirm=CsrfForm(),
+                                   action=url_for("records_import.confirm", token=token),
+                                   done=len(done["imported"]), total=len(done["imported"]) + len(left))
+        # What earlier slices imported shows as "already imported" to the last plan: not skipped.
+        skipped = len(plan.skipped) - (len(done["imported"]) - len(codes))
+        staged.save_summary({"imported": done["imported"], "skipped": max(skipped, 0),
                              "problems": [[row, title, text] for row, title, text in plan.problems()]})
     result = staged.summary()
     return render_template("records/import_done.html", result=result)

@@ -9,6 +9,8 @@ skips a row whose record exists already (same type, date, title and first file).
 """
 from __future__ import annotations
 
+from time import monotonic
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -138,11 +140,22 @@ def _check_register(record: PlannedRecord) -> None:
     record.already_imported = found is not None
 
 
-def apply(actor, plan: RecordPlan, bundle, *, commit=None, progress=None) -> list[str]:
-    """Create every record of ``plan`` without problems; return their codes."""
+def apply(actor, plan: RecordPlan, bundle, *, commit=None, progress=None, deadline: float | None = None,
+          left: list | None = None) -> list[str]:
+    """Create every record of ``plan`` without problems; return their codes.
+
+    With ``deadline`` (a ``time.monotonic()`` value) it stops at the first record after it,
+    as the documents' import does: the web imports in slices shorter than a worker's timeout,
+    and the next slice finds what is done already (``left`` receives what remains).
+    """
     require(actor, P.RECORD_MANAGE)
     codes = []
-    for planned in plan.to_import:
+    for index, planned in enumerate(plan.to_import):
+        # At least one record per slice, so every slice moves forward.
+        if deadline is not None and codes and monotonic() > deadline:
+            if left is not None:
+                left.extend(plan.to_import[index:])
+            break
         with db.session.begin_nested():
             codes.append(import_record(actor, planned, bundle).code)
         if commit is not None:

@@ -90,3 +90,37 @@ def test_records_wizard_dry_run_and_confirm(app, client, login, users, process, 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Record)) == 1
     client.post(f"/registros/importar/{token}/confirmar")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Record)) == 1
+
+
+def test_records_wizard_imports_in_slices_with_a_progress_page(app, client, login, users, process, tmp_path,
+                                                                monkeypatch):
+    import io
+    import re
+    import zipfile
+
+    from qms.records import import_views
+    from qms.records.defaults import load_default_record_types
+
+    monkeypatch.setattr(import_views, "SLICE_SECONDS", -1)  # one record per request
+    load_default_record_types()
+    db.session.commit()
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for year in (2021, 2022, 2023):
+            bundle.writestr(f"actas/acta{year}.pdf", make_pdf(f"Acta {year}"))
+    sheet = write_sheet(tmp_path / "r.csv", [
+        {"tipo": "ACTA-RD", "titulo": f"Acta {year}", "fecha": f"05-05-{year}", "archivos": f"actas/acta{year}.pdf"}
+        for year in (2021, 2022, 2023)])
+    login("quality")
+    review = client.post("/registros/importar/", data={"archive": (io.BytesIO(archive.getvalue()), "r.zip"),
+                                                       "sheet": (io.BytesIO(sheet.read_bytes()), "r.csv")},
+                         content_type="multipart/form-data").get_data(as_text=True)
+    token = re.search(r"/registros/importar/([0-9a-f]{32})/confirmar", review).group(1)
+    first = client.post(f"/registros/importar/{token}/confirmar").get_data(as_text=True)
+    assert "Importados 1 de 3 registros" in first and "data-autocontinue" in first
+    assert f"/registros/importar/{token}/confirmar" in first
+    second = client.post(f"/registros/importar/{token}/confirmar").get_data(as_text=True)
+    assert "Importados 2 de 3 registros" in second
+    done = client.post(f"/registros/importar/{token}/confirmar").get_data(as_text=True)
+    assert "Importados 3 registros; omitidos 0 ya importados" in done
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Record)) == 3
