@@ -203,6 +203,13 @@ def build_review_minutes():
     tag_paragraph(document, "{%p if s.chart_image %}")
     document.add_paragraph("{{ s.chart_image }}")
     tag_paragraph(document, "{%p endif %}")
+    # Each indicator's trend against its target line, as its page draws it (input c5).
+    tag_paragraph(document, "{%p for c in s.trends %}")
+    trend_caption = document.add_paragraph()
+    layout.put(trend_caption, "{{ c.title }}", bold=True)
+    trend_caption.paragraph_format.keep_with_next = True  # the title stays on the chart's page
+    document.add_paragraph("{{ c.chart_image }}")
+    tag_paragraph(document, "{%p endfor %}")
     label = document.add_paragraph()
     layout.put(label, "Análisis del comité", bold=True)
     text_block(document, "{{ s.analysis }}")

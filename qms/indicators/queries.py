@@ -235,3 +235,17 @@ def summary_rows(series) -> list[list[str]]:
     return [[f"{s.indicator.code} {s.indicator.name}",
              f"{shown(s.ytd_value)} {s.indicator.unit_label} (meta {shown(s.target)}; {s.ytd_label})"]
             for s in series]
+
+
+#: Trend charts a report carries at most (each is a picture; the table lists every indicator).
+REPORT_TRENDS = 12
+
+
+def trend_charts(series, limit: int = REPORT_TRENDS) -> list[dict]:
+    """``[{"title", "chart"}]``: each indicator's trend against its target line, as its page
+    draws it, furthest from the target first (those without a compliance figure last)."""
+    from qms.indicators.charts import trend
+
+    ranked = sorted(series, key=lambda s: (s.ytd_pct is None, s.ytd_pct if s.ytd_pct is not None else 0,
+                                           s.indicator.code))
+    return [{"title": f"{s.indicator.code} {s.indicator.name}", "chart": trend(s)} for s in ranked[:limit]]

@@ -46,9 +46,9 @@ def _bars(counts: dict, label: str) -> dict:
                                                                               "data": list(counts.values())}]}
 
 
-def _section(key: str, facts=(), tables=(), chart=None) -> dict:
+def _section(key: str, facts=(), tables=(), chart=None, trends=()) -> dict:
     return {"key": key, "title": INPUTS[key], "facts": [f for f in facts if f], "tables": list(tables),
-            "chart": chart}
+            "chart": chart, "trends": list(trends)}
 
 
 def _indicator_rows(series) -> list[list[str]]:
@@ -107,7 +107,7 @@ def compile_pack(start, end, year: int, previous_decisions: list) -> dict:
             _bars(capa["by_state"], "Acciones")),
         _section("c5_monitoring", [f"Indicadores vigentes: {len(series)}."],
                  [{"title": "Cumplimiento del año a la fecha", "rows": _indicator_rows(series)}],
-                 _bars(_band_counts(series), "Indicadores")),
+                 _bars(_band_counts(series), "Indicadores"), indicators.trend_charts(series)),
         _section("c6_audits", [f"Auditorías del periodo: {aud['planned']} planificadas, {aud['done']} realizadas "
                                "(informadas o cerradas)."]
                  + [f"{a['code']} {a['title']} ({a['state']})" for a in aud["audits"]],

@@ -11,7 +11,7 @@ def acta_context(review) -> dict:
     pack = review.snapshot or {}
     analysis = review.analysis or {}
     sections = [{"title": s["title"], "facts": s["facts"], "tables": s["tables"], "chart": s.get("chart"),
-                 "analysis": analysis.get(s["key"], "")} for s in pack.get("sections", [])]
+                 "trends": s.get("trends", []), "analysis": analysis.get(s["key"], "")} for s in pack.get("sections", [])]
     return {
         "institution": institution_header(),
         "report": {"title": "Acta de revisión por la dirección", "code": review.code,

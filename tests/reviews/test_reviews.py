@@ -145,7 +145,12 @@ def test_the_approved_acta_is_a_record_with_every_input_and_decision(users, proc
     # Each input with something to chart (here the indicators by band) carries it as a picture.
     charted = [x for x in review.snapshot["sections"] if x["chart"] and x["chart"]["labels"]]
     assert [x["key"] for x in charted] == ["c5_monitoring"]
-    assert len(acta.inline_shapes) == len(charted)
+    # ... and the monitoring input each indicator's trend against its target, as its page draws it.
+    (monitoring,) = charted
+    (trend,) = monitoring["trends"]
+    assert trend["chart"]["type"] == "line" and trend["chart"]["datasets"][-1]["kind"] == "target"
+    assert trend["title"] in text
+    assert len(acta.inline_shapes) == len(charted) + 1
     cells = " ".join(c.text for t in tables for row in t.rows for c in row.cells)
     for title in INPUTS.values():
         assert title in text
