@@ -78,6 +78,7 @@ def periodic_jobs():
     from flask import current_app
 
     from qms.core.jobs import Job
+    from qms.documents import pdf_copies
     from qms.documents import service as documents
     from qms.notifications import digest, outbox, reminders
     from qms.search.queue import sync
@@ -104,6 +105,7 @@ def periodic_jobs():
         Job("purge", "Limpieza de avisos leídos y correos enviados antiguos",
             lambda: f"{outbox.purge()} filas eliminadas", every=86400),
         Job("search", "Índice de búsqueda", search_sync),
+        Job("pdf", "Copias PDF de las versiones vigentes", pdf_copies.make_pending),
         Job("checkpoint", "Punto de control de la bitácora", checkpoint),
     ]
 

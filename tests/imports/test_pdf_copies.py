@@ -144,3 +144,32 @@ def test_a_word_report_kept_as_a_record_downloads_as_pdf(app, client, login, use
     response = client.get(f"/registros/{record.id}/archivos/{word.id}/pdf")
     assert response.status_code == 200 and "Informe emitido de la auditoria" in pdf_text(response.data, tmp_path)
     assert client.get(f"/registros/{record.id}/archivos/{annex.id}/pdf").status_code == 404
+
+
+def test_the_job_runner_makes_each_effective_versions_pdf_once(app, make_document, monkeypatch):
+    from qms.docgen import pdf
+    from qms.documents import pdf_copies
+
+    document = make_document(title="Control de registros", state="effective")
+    sha = document.versions[0].output_sha256
+    assert pdf_copies.pending() == [sha]
+    result = app.test_cli_runner().invoke(main, ["jobs", "run", "--only", "pdf"])
+    assert "pdf: 1 copias PDF" in result.output, result.output
+    copy = db.session.get(PdfCopy, sha)
+    assert copy is not None and copy.is_pdfa
+    assert pdf_copies.pending() == []
+
+    def no_second_conversion(_data):
+        raise AssertionError("a copy is made once")
+
+    monkeypatch.setattr(pdf, "convert", no_second_conversion)
+    assert "pdf: 0 copias PDF" in app.test_cli_runner().invoke(main, ["jobs", "run", "--only", "pdf"]).output
+
+
+def test_without_libreoffice_the_pdf_job_says_so_and_changes_nothing(app, make_document):
+    from qms.documents import pdf_copies
+
+    make_document(title="Sin conversor", state="effective")
+    app.config["SOFFICE_PATH"] = "/nonexistent/soffice"
+    assert pdf_copies.make_pending() == "LibreOffice no está instalado: sin copias PDF"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PdfCopy)) == 0
