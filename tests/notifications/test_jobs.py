@@ -19,7 +19,7 @@ def test_jobs_run_runs_each_job_and_sends_the_outbox(app, users, emails, mailbox
     result = app.test_cli_runner().invoke(jobs_run)
     assert result.exit_code == 0, result.output
     lines = dict(line.split(": ", 1) for line in result.output.strip().splitlines())
-    assert set(lines) == {"tick", "reminders", "digests", "outbox", "purge", "search", "checkpoint"}
+    assert set(lines) == {"tick", "reminders", "digests", "outbox", "purge", "search", "pdf", "checkpoint"}
     assert lines["outbox"].startswith("1 enviados")
     assert len(mailbox.to("staff@example.cl")) == 1
     again = app.test_cli_runner().invoke(jobs_run, ["--only", "outbox"])
