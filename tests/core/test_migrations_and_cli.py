@@ -85,11 +85,11 @@ def test_glossary_migration_gives_the_quality_role_its_permission(app, empty_db)
     permission WHEN it is migrated THEN the role may keep the glossary, and no other role may."""
     from flask_migrate import upgrade
 
-    upgrade(revision="5b1e0c7d9a42")
+    upgrade(revision="e19a4c0d7b31")  # the revision before the glossary's
     with db.engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO roles (name, label, permissions) VALUES "
                              "('quality', 'Calidad', '[\"capa.manage\"]'), ('staff', 'Funcionario', '[]')"))
-    upgrade()
+    upgrade(revision="e3f1a9c2b7d4")
     with db.engine.connect() as conn:
         rows = dict(conn.execute(sa.text("SELECT name, permissions FROM roles")).all())
     as_list = {name: (json.loads(p) if isinstance(p, str) else p) for name, p in rows.items()}
