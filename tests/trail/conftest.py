@@ -99,7 +99,10 @@ def one_of_each(users, process, make_document, make_record):
         TemplateVersion(name="procedimiento.docx", number=1, sha256="0" * 64, origin="builtin")
     db.session.add_all([batch, template])
     db.session.flush()
+    from qms.search import glossary
     from tests.pmg import trail_samples as pmg
+
+    term = glossary.save_entry(users["quality"], None, term="SLA", equivalents="acuerdo de nivel de servicio")
 
     objects = {**pmg.objects(users),
         "document": document, "document_version": document.versions[0], "record": record,
@@ -109,6 +112,7 @@ def one_of_each(users, process, make_document, make_record):
         "role": db.session.scalar(sa.select(Role).where(Role.name == "staff")), "process": process,
         "institution": db.session.get(Institution, 1), "template": template,
         "indicator": indicator, "objective": objective, "indicator_settings": bands, "management_review": review,
+        "glossary_entry": term,
     }
     for object_type, obj in objects.items():
         trail.record(users["quality"], TOUCHED, object_type, obj.id, f"etiqueta {object_type}")

@@ -17,7 +17,8 @@ DOMAIN_MODULES = ("qms.documents", "qms.records", "qms.audits", "qms.actions", "
                   "qms.auth", "qms.admin", "qms.docgen")
 
 #: Types whose objects a reader of the trail with no other permission may see.
-OPEN_TO_ANY_READER = {"document", "document_version", "process", "institution"}
+# The glossary changes everyone's searches, so its history is open to every trail reader.
+OPEN_TO_ANY_READER = {"document", "document_version", "process", "institution", "glossary_entry"}
 
 
 def _expected_links(objects) -> dict[str, str]:
@@ -45,6 +46,7 @@ def _expected_links(objects) -> dict[str, str]:
         "objective": f"/indicadores/objetivos/{objects['objective'].code}",
         "indicator_settings": "/indicadores/bandas",
         "management_review": f"/revisiones/{objects['management_review'].code}",
+        "glossary_entry": f"/glosario/{objects['glossary_entry'].id}",
     }
 
 
